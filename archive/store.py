@@ -1,0 +1,248 @@
+"""The SQLite archive: open it, and write pages, releases and runs, each release in one transaction.
+
+Nothing here fetches or parses: the pipeline hands over plain values. Every write that belongs to
+one release (its row, its URLs, its new version, its raw page) commits together or not at all, so
+a run stopped at any moment leaves a consistent archive and the next run simply carries on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from archive import schema
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def content_hash(title: str, body: str) -> str:
+    """Hash of what a reader sees: title and body with whitespace runs collapsed."""
+    text = " ".join(title.split()) + "\n" + " ".join(body.split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def compress(html: str) -> bytes:
+    return zlib.compress(html.encode("utf-8"), 6)
+
+
+def decompress(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+@dataclass
+class ReleaseRecord:
+    """One release as the pipeline hands it to the archive."""
+
+    site: str
+    lang: str
+    url: str
+    title: str
+    body: str
+    word_count: int
+    published_date: str | None = None
+    dateline: str | None = None
+    tags: list[str] = field(default_factory=list)
+    images: list[dict[str, str]] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    translation_group: str | None = None
+    node_id: str | None = None
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.body)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A downloaded page, kept raw so extraction can be re-run without the network."""
+
+    url: str
+    site: str
+    lang: str | None
+    fetched_at: str
+    status: int
+    content_type: str
+    html: str
+    etag: str | None = None
+    last_modified: str | None = None
+    extract_error: str | None = None
+
+
+class Archive:
+    """An archive file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(self.path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"cannot open archive {self.path}: {exc}") from None
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self.db = sqlite_utils.Database(conn)
+        try:
+            schema.migrate(self.db)
+        except (sqlite3.DatabaseError, RuntimeError) as exc:
+            raise ArchiveError(f"cannot use archive {self.path}: {exc}") from None
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def release_id_for_urls(self, urls: Iterable[str]) -> int | None:
+        """The release any of ``urls`` already belongs to."""
+        for url in urls:
+            row = self.db.execute("SELECT release_id FROM release_urls WHERE url = ?", [url]).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def known_page(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT url, etag, last_modified, release_id FROM pages WHERE url = ?", [url]))
+        return rows[0] if rows else None
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def save_release(self, release: ReleaseRecord, page: PageRecord, seen_at: str | None = None) -> str:
+        """Store one release with its raw page, atomically. Returns 'new', 'updated' or 'unchanged'."""
+        seen_at = seen_at or utc_now()
+        urls = list(dict.fromkeys([release.url, *release.urls]))
+        digest = release.content_hash
+        with self.db.conn:
+            existing_id = self.release_id_for_urls(urls)
+            if existing_id is None:
+                row = self.db.execute("SELECT id FROM releases WHERE url = ?", [release.url]).fetchone()
+                existing_id = row[0] if row else None
+            if existing_id is None:
+                release_id = self._insert_release(release, digest, seen_at)
+                outcome = "new"
+            else:
+                release_id = existing_id
+                outcome = self._refresh_release(release_id, release, digest, seen_at)
+            for url in urls:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) VALUES (?, ?, ?)",
+                    [url, release_id, seen_at],
+                )
+            self._write_page(page, release_id)
+        return outcome
+
+    def save_page(self, page: PageRecord) -> None:
+        """Keep a page that is not (or not yet) a release, e.g. one that could not be extracted."""
+        with self.db.conn:
+            self._write_page(page, None)
+
+    def _insert_release(self, release: ReleaseRecord, digest: str, seen_at: str) -> int:
+        row = self._release_columns(release, digest)
+        row.update({"status": "live", "first_seen": seen_at, "last_seen": seen_at, "updated_at": seen_at})
+        cursor = self.db.execute(
+            f"INSERT INTO releases ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
+        )
+        release_id = cursor.lastrowid
+        self._add_version(release_id, release, digest, seen_at)
+        return release_id
+
+    def _refresh_release(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str) -> str:
+        current = self.db.execute("SELECT content_hash FROM releases WHERE id = ?", [release_id]).fetchone()[0]
+        if current == digest:
+            self.db.execute(
+                "UPDATE releases SET last_seen = ?, status = 'live', removed_on = NULL WHERE id = ?",
+                [seen_at, release_id],
+            )
+            return "unchanged"
+        row = self._release_columns(release, digest)
+        row.pop("url")  # the first canonical URL stays the release's address
+        row.update({"status": "live", "removed_on": None, "last_seen": seen_at, "updated_at": seen_at})
+        assignments = ", ".join(f"{column} = ?" for column in row)
+        self.db.execute(f"UPDATE releases SET {assignments} WHERE id = ?", [*row.values(), release_id])
+        self._add_version(release_id, release, digest, seen_at)
+        return "updated"
+
+    def _add_version(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str) -> None:
+        self.db.execute(
+            """INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at)
+               VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM release_versions WHERE release_id = ?),
+                       ?, ?, ?, ?)""",
+            [release_id, release_id, release.title, release.body, digest, seen_at],
+        )
+
+    @staticmethod
+    def _release_columns(release: ReleaseRecord, digest: str) -> dict[str, Any]:
+        return {
+            "site": release.site,
+            "lang": release.lang,
+            "url": release.url,
+            "title": release.title,
+            "published_date": release.published_date,
+            "dateline": release.dateline,
+            "body": release.body,
+            "word_count": release.word_count,
+            "tags": json.dumps(release.tags, ensure_ascii=False),
+            "images": json.dumps(release.images, ensure_ascii=False),
+            "attachments": json.dumps(release.attachments, ensure_ascii=False),
+            "content_hash": digest,
+            "translation_group": release.translation_group,
+            "node_id": release.node_id,
+        }
+
+    def _write_page(self, page: PageRecord, release_id: int | None) -> None:
+        self.db.execute(
+            """INSERT INTO pages (url, site, lang, fetched_at, status, etag, last_modified, content_type,
+                                  raw_html, raw_size, release_id, extract_error)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(url) DO UPDATE SET
+                 site = excluded.site, lang = excluded.lang, fetched_at = excluded.fetched_at,
+                 status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified,
+                 content_type = excluded.content_type, raw_html = excluded.raw_html,
+                 raw_size = excluded.raw_size, release_id = COALESCE(excluded.release_id, pages.release_id),
+                 extract_error = excluded.extract_error""",
+            [
+                page.url, page.site, page.lang, page.fetched_at, page.status, page.etag, page.last_modified,
+                page.content_type, compress(page.html), len(page.html.encode("utf-8")), release_id,
+                page.extract_error,
+            ],
+        )
+
+    # --- runs ------------------------------------------------------------------------------
+
+    def start_run(self, arguments: dict[str, Any]) -> int:
+        with self.db.conn:
+            cursor = self.db.execute(
+                "INSERT INTO runs (started_at, arguments, status) VALUES (?, ?, 'running')",
+                [utc_now(), json.dumps(arguments, ensure_ascii=False, default=str)],
+            )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int], error_log: list[dict[str, str]]) -> None:
+        columns = {**counts, "status": status, "finished_at": utc_now(), "errors": len(error_log),
+                   "error_log": json.dumps(error_log, ensure_ascii=False)}
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE runs SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?", [*columns.values(), run_id]
+            )
+
+
+class ArchiveError(Exception):
+    """An archive file that cannot be opened or used."""

@@ -1,0 +1,1 @@
+"""iom-archive's collector: config -> discover -> fetch -> extract -> clean -> (archive) store."""

@@ -1,0 +1,78 @@
+"""Text clean-up: pure functions from extracted blocks to the body a researcher reads.
+
+A body is paragraphs separated by one blank line; the items of a list are one block with one item
+per line. Whitespace (including non-breaking and zero-width spaces) is normalised, empty and
+decorative lines are dropped, and the title is not repeated at the top.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_DECORATIVE = re.compile(r"^[\W_]*$")  # only punctuation, symbols or nothing: "***", "—", "• • •"
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def normalize_space(text: str) -> str:
+    """One line of text with every run of whitespace as one space, invisible characters removed."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def is_decorative(line: str) -> bool:
+    """A line with no letters or digits at all: separators, bullets, stray punctuation."""
+    return _DECORATIVE.match(line) is not None
+
+
+def clean_block(block: str) -> str:
+    """Normalise a block; list blocks keep one item per line. Returns '' for an empty block."""
+    lines = [normalize_space(line) for line in block.split("\n")]
+    return "\n".join(line for line in lines if line and not is_decorative(line))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two strings say the same, ignoring case, punctuation and spacing."""
+    return _WORD.findall(a.casefold()) == _WORD.findall(b.casefold())
+
+
+def clean_blocks(blocks: list[str], title: str | None = None) -> list[str]:
+    """Clean every block, drop empty ones, repeated neighbours, and a leading copy of the title."""
+    cleaned: list[str] = []
+    for block in blocks:
+        text = clean_block(block)
+        if not text or (cleaned and cleaned[-1] == text):
+            continue
+        cleaned.append(text)
+    while cleaned and title and same_text(cleaned[0], title):
+        cleaned.pop(0)
+    return cleaned
+
+
+def join_blocks(blocks: list[str]) -> str:
+    return "\n\n".join(blocks)
+
+
+def word_count(text: str) -> int:
+    """Words as a researcher counts them: runs of letters/digits, hyphenated words count once."""
+    return len(_WORD.findall(text))
+
+
+def clean_title(title: str, site_suffixes: tuple[str, ...] = ()) -> str:
+    """A page title without the site name appended by the CMS (``Title | IOM``)."""
+    title = normalize_space(title)
+    for separator in (" | ", " – ", " - ", " — "):
+        head, sep, tail = title.rpartition(separator)
+        if sep and head and _looks_like_site_name(tail, site_suffixes):
+            title = head.strip()
+    return title
+
+
+def _looks_like_site_name(text: str, site_suffixes: tuple[str, ...]) -> bool:
+    lowered = text.casefold()
+    names = ("international organization for migration", "iom", "мом", "хкұ", "un migration") + tuple(
+        s.casefold() for s in site_suffixes
+    )
+    return any(name in lowered for name in names) and len(text) < 80

@@ -1,0 +1,202 @@
+"""Configuration: load ``config.yaml``, validate it, and say exactly where it is wrong.
+
+The file is parsed twice: once into plain Python data that pydantic validates, and once into
+PyYAML's node tree, which remembers the line of every key. A validation error is reported as
+``config.yaml line 12: sites[0].languages.ru: Input should be a valid string`` and nothing is
+fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_USER_AGENT = (
+    "iom-archive/0.1 (+https://github.com/iom-archive/iom-archive; "
+    "press-release research archive; polite bot)"
+)
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used. The message names the file, the line and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Hints(_Strict):
+    """Optional CSS selectors that point at a site's content. Extraction works without them."""
+
+    content: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+
+class Site(_Strict):
+    """One IOM website: where its releases are listed and which languages it publishes."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    base_url: str
+    languages: dict[str, str] = Field(min_length=1)
+    news_path: str = "/news"
+    sitemap: str | None = "/sitemap.xml"
+    release_pattern: str = r"^/news/[^/]+/?$"
+    max_listing_pages: int = Field(default=200, ge=1)
+    hints: Hints = Hints()
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an absolute http(s) URL such as https://kazakhstan.iom.int")
+        return value.rstrip("/")
+
+    @field_validator("languages")
+    @classmethod
+    def _language_prefixes(cls, value: dict[str, str]) -> dict[str, str]:
+        for lang, prefix in value.items():
+            if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", lang):
+                raise ValueError(f"{lang!r} is not a language code such as 'en', 'ru' or 'kk'")
+            if prefix and not re.fullmatch(r"(/[A-Za-z0-9_-]+)+", prefix):
+                raise ValueError(f"prefix {prefix!r} of {lang!r} must be empty or look like '/ru'")
+        return value
+
+    @field_validator("news_path", "sitemap")
+    @classmethod
+    def _site_path(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError("must be a path on the site, starting with '/'")
+        return value
+
+    @field_validator("release_pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc.lower()
+
+    def language_root(self, lang: str) -> str:
+        """The absolute URL prefix of one language, e.g. ``https://kazakhstan.iom.int/ru``."""
+        return self.base_url + self.languages[lang]
+
+
+class Config(_Strict):
+    """The whole ``config.yaml``."""
+
+    archive: str = "archive.db"
+    user_agent: str = DEFAULT_USER_AGENT
+    request_delay: float = Field(default=1.0, ge=0, description="seconds between two requests to one host")
+    timeout: float = Field(default=30.0, gt=0)
+    max_page_bytes: int = Field(default=10_000_000, gt=0)
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff: float = Field(default=2.0, ge=0)
+    schedule: str = "30 2 * * *"
+    sites: list[Site] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> "Config":
+        keys = [site.key for site in self.sites]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"site keys must be unique, repeated: {', '.join(duplicates)}")
+        return self
+
+    @field_validator("schedule")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError("must be a crontab expression with five fields, e.g. '30 2 * * *'")
+        return value
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return frozenset(site.host for site in self.sites)
+
+    def site(self, key: str) -> Site:
+        for site in self.sites:
+            if site.key == key:
+                return site
+        raise ConfigError(f"no site with key {key!r} in the config (have: {', '.join(s.key for s in self.sites)})")
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file, raising :class:`ConfigError` with file, line and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    return parse_config(text, str(path))
+
+
+def parse_config(text: str, source: str = "config.yaml") -> Config:
+    """Validate config text; ``source`` is the name used in error messages."""
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{source}{line}: not valid YAML: {exc.problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: must be a YAML mapping with at least a 'sites' list")
+    lines = key_lines(root)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        messages = [_describe(error, lines, source) for error in exc.errors()]
+        raise ConfigError("\n".join(messages)) from None
+
+
+def key_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
+    """Map every key path in a composed YAML tree (``('sites', 0, 'key')``) to its 1-based line."""
+    lines: dict[tuple, int] = {}
+    if node is None:
+        return lines
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = path + (key_node.value,)
+            lines.update(key_lines(value_node, key_path))
+            lines[key_path] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(key_lines(item, path + (index,)))
+    return lines
+
+
+def _describe(error: dict[str, Any], lines: dict[tuple, int], source: str) -> str:
+    loc = tuple(error["loc"])
+    known = loc
+    while known and known not in lines:
+        known = known[:-1]
+    line = lines.get(known, 1)
+    key = _dotted(loc) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{source} line {line}: {key}: {message}"
+
+
+def _dotted(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

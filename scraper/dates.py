@@ -1,0 +1,525 @@
+"""Date parsing and dateline detection for IOM press releases.
+
+Pure functions only: no I/O, no global state apart from a small cache of
+configured ``dateparser`` parsers (one per language tuple).
+
+Public API
+----------
+``parse_date(text, lang=None) -> datetime.date | None``
+    Parse one human-visible date (en/ru/kk, plus fr/es/ar/uk… through
+    dateparser).  Returns ``None`` instead of guessing.
+``split_dateline(paragraph, lang=None) -> Dateline | None``
+    Detect a dateline ("Astana, November 2, 2022 - …") opening a paragraph.
+``Dateline``
+    Frozen dataclass ``(place, date, raw)``.
+``KK_MONTHS``
+    Kazakh month names (nominative) mapped to month numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "KK_MONTHS",
+    "MIN_YEAR",
+    "Dateline",
+    "max_year",
+    "parse_date",
+    "split_dateline",
+]
+
+# --------------------------------------------------------------------------
+# Constants
+# --------------------------------------------------------------------------
+
+#: Languages tried when no hint is given (or when the hinted parse fails).
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
+
+#: Oldest year accepted by :func:`parse_date` (sanity window).
+MIN_YEAR = 1990
+
+#: Kazakh month names in the nominative case -> month number.  Inflected forms
+#: ("қарашада" locative, "қарашаның" genitive, "қарашадағы", "қарашасы" …) all
+#: start with the nominative stem, which is what the Kazakh parser relies on.
+KK_MONTHS: dict[str, int] = {
+    "қаңтар": 1,
+    "ақпан": 2,
+    "наурыз": 3,
+    "сәуір": 4,
+    "мамыр": 5,
+    "маусым": 6,
+    "шілде": 7,
+    "тамыз": 8,
+    "қыркүйек": 9,
+    "қазан": 10,
+    "қараша": 11,
+    "желтоқсан": 12,
+}
+
+# Settings shared by every dateparser call.
+#  - DATE_ORDER DMY: numeric dates are day-first (dateparser would otherwise
+#    read "02.11.2022" as 11 Feb with languages ['kk', 'ru', 'en']).
+#  - STRICT_PARSING + REQUIRE_PARTS: a partial date ("November 2022") returns
+#    None instead of getting today's day filled in.
+#  - PARSERS ['absolute-time']: no relative dates ("today", "2 days ago"), no
+#    Unix timestamps ("1667347200"), no "no-spaces-time" guesses ("20221102").
+_DATEPARSER_SETTINGS: dict[str, Any] = {
+    "DATE_ORDER": "DMY",
+    "PREFER_LOCALE_DATE_ORDER": False,
+    "STRICT_PARSING": True,
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["absolute-time"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+
+# Longest string handed to the parsers; a date never needs more, and long
+# garbage only costs time.
+_MAX_DATE_CHARS = 64
+
+# Arabic-Indic and Extended Arabic-Indic digits -> ASCII.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+_WS_RE = re.compile(r"\s+")
+_YEAR_TOKEN_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+# ISO 8601 date, optionally with a time and an offset; the date is taken as
+# written (no timezone conversion).
+_ISO_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+# Trailing year words after a numeric date: "02.11.2022 г.", "02.11.2022 ж."
+_NUMERIC_SUFFIX_RE = re.compile(r"\s*(?:г\.?|года|год|ж\.?|жылы|жыл)$", re.IGNORECASE)
+# Day-first numeric: 02.11.2022, 2/11/2022, 02-11-2022 (same separator twice).
+_DMY_NUMERIC_RE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
+# Year-first numeric (unambiguous when the year has four digits): 2022/11/02.
+_YMD_NUMERIC_RE = re.compile(r"^(\d{4})([./])(\d{1,2})\2(\d{1,2})$")
+# Only digits and separators: anything not matched above is ambiguous.
+_ALL_NUMERIC_RE = re.compile(r"^[\d\s./,:-]+$")
+
+# Month stems as they appear in inflected forms: the nominative names plus the
+# voiced stem of "қыркүйек" before a vowel ending ("қыркүйегі", "қыркүйегінде").
+_KK_MONTH_STEMS: dict[str, int] = {**KK_MONTHS, "қыркүйег": 9}
+_KK_MONTH_ALT = "|".join(sorted(_KK_MONTH_STEMS, key=len, reverse=True))
+_KK_YEAR_WORD = r"(?:ж\.?|жылғы|жылы|жылдың|жыл)"
+# "2022 жылғы 2 қараша", "2022 жылы 2 қарашада", "2022 ж. 2-қараша"
+_KK_YEAR_FIRST_RE = re.compile(
+    rf"^(\d{{4}})\s*{_KK_YEAR_WORD}?\s*(\d{{1,2}})\s*-?\s*({_KK_MONTH_ALT})\w*"
+    r"(?:\s+күні)?\.?$"
+)
+# "2 қараша 2022 ж.", "2 қараша 2022 жыл", "2 қарашада 2022"
+_KK_DAY_FIRST_RE = re.compile(
+    rf"^(\d{{1,2}})\s*-?\s*({_KK_MONTH_ALT})\w*\s*,?\s*(\d{{4}})\s*{_KK_YEAR_WORD}?\.?$"
+)
+
+
+# Weekday names (en, ru, kk) -> date.weekday(); used to reject a date whose
+# printed weekday contradicts it, e.g. Drupal's month-first medium format
+# "Wed, 11/02/2022 - 12:00" read day-first as Friday 11 February.
+_WEEKDAY_PATTERNS: tuple[tuple[int, str], ...] = (
+    (0, r"mon(?:day)?|понедельник\w*|дүйсенбі\w*"),
+    (1, r"tue(?:s(?:day)?)?|вторник\w*|сейсенбі\w*"),
+    (2, r"wed(?:nesday)?|сред[аыу]|сәрсенбі\w*"),
+    (3, r"thu(?:r(?:s(?:day)?)?)?|четверг\w*|бейсенбі\w*"),
+    (4, r"fri(?:day)?|пятниц[аыу]|жұма\w*"),
+    (5, r"sat(?:urday)?|суббот[аыу]|сенбі\w*"),
+    (6, r"sun(?:day)?|воскресень[еяю]|жексенбі\w*"),
+)
+_WEEKDAY_RES: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
+    (number, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")) for number, alternatives in _WEEKDAY_PATTERNS
+)
+
+
+# --------------------------------------------------------------------------
+# parse_date
+# --------------------------------------------------------------------------
+
+
+def max_year() -> int:
+    """Return the newest year accepted by :func:`parse_date` (today's year + 1)."""
+    return datetime.date.today().year + 1
+
+
+def _normalise_lang(lang: str | None) -> str | None:
+    """Reduce a language tag ("ru-RU", "kk_KZ", "EN") to its primary subtag."""
+    if not lang or not isinstance(lang, str):
+        return None
+    primary = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]
+    return primary or None
+
+
+@functools.lru_cache(maxsize=32)
+def _get_parser(languages: tuple[str, ...]) -> Any | None:
+    """Return a cached ``DateDataParser`` for *languages*, or None if unsupported.
+
+    dateparser loads its locale data lazily on the first parse, so the first
+    call per language tuple is slow (up to ~1 s without a hint); reusing the
+    object makes later calls ~1 ms.
+    """
+    try:
+        from dateparser.date import DateDataParser
+
+        return DateDataParser(languages=list(languages), settings=_DATEPARSER_SETTINGS)
+    except Exception:  # unknown language code, broken install, …
+        return None
+
+
+def _make_date(year: int, month: int, day: int) -> datetime.date | None:
+    """Build a date inside the sanity window, or None."""
+    if not MIN_YEAR <= year <= max_year():
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _parse_kazakh(text: str) -> datetime.date | None:
+    """Parse Kazakh dates that dateparser misses ("2022 жылғы 2 қарашада").
+
+    *text* must already be lower-cased and whitespace-normalised.
+    """
+    m = _KK_YEAR_FIRST_RE.match(text)
+    if m:
+        return _make_date(int(m.group(1)), _KK_MONTH_STEMS[m.group(3)], int(m.group(2)))
+    m = _KK_DAY_FIRST_RE.match(text)
+    if m:
+        return _make_date(int(m.group(3)), _KK_MONTH_STEMS[m.group(2)], int(m.group(1)))
+    return None
+
+
+def _parse_numeric(text: str) -> tuple[bool, datetime.date | None]:
+    """Parse purely numeric forms ourselves (dateparser swaps D/M when invalid).
+
+    Returns ``(handled, date)``: *handled* is True when *text* is numeric, in
+    which case dateparser must not be consulted.
+    """
+    m = _ISO_RE.match(text)
+    if m:
+        return True, _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    core = _NUMERIC_SUFFIX_RE.sub("", text)
+    m = _DMY_NUMERIC_RE.match(core)
+    if m:
+        return True, _make_date(int(m.group(4)), int(m.group(3)), int(m.group(1)))
+    m = _YMD_NUMERIC_RE.match(core)
+    if m:
+        return True, _make_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    if _ALL_NUMERIC_RE.match(core):
+        return True, None  # "2022", "02.11.22", "20221102", "11/2022": ambiguous
+    return False, None
+
+
+def _weekday_consistent(lowered: str, value: datetime.date) -> bool:
+    """False if *lowered* names a weekday other than the one of *value*."""
+    for number, pattern in _WEEKDAY_RES:
+        if number != value.weekday() and pattern.search(lowered):
+            return False
+    return True
+
+
+def _parse_with_dateparser(text: str, languages: tuple[str, ...]) -> datetime.date | None:
+    """Run the cached dateparser for *languages*; None on any failure."""
+    parser = _get_parser(languages)
+    if parser is None:
+        return None
+    try:
+        data = parser.get_date_data(text)
+    except Exception:
+        return None
+    obj = getattr(data, "date_obj", None)
+    if obj is None:
+        return None
+    return _make_date(obj.year, obj.month, obj.day)
+
+
+def parse_date(text: str, lang: str | None = None) -> datetime.date | None:
+    """Parse a human-visible date written in any of the archive's languages.
+
+    Handles ISO/machine forms ("2022-11-02", "2022-11-02T12:00:00+06:00";
+    the date is returned as written, without timezone conversion), English,
+    Russian (every case form, "г.", "года"), Kazakh ("2022 жылғы 2 қараша",
+    "2022 жылы 2 қарашада", "2 қараша 2022 ж."), day-first numeric dates
+    ("02.11.2022", "2/11/2022", "02-11-2022"), year-first numeric dates with a
+    four-digit year ("2022/11/02"), and whatever else dateparser supports for
+    the hinted language (French, Spanish, Arabic, Ukrainian…).
+
+    Order of attempts: numeric forms (own regexes, strictly day-first: an
+    impossible day-first date such as "12/25/2022" is rejected, never read
+    month-first), Kazakh forms (own regexes, month names from
+    :data:`KK_MONTHS`), then dateparser with ``languages=[lang]`` when a hint
+    is given, then with :data:`DEFAULT_LANGUAGES` (en, ru, kk).
+
+    Returns None — never a guess — for partial dates ("November 2022"),
+    two-digit years ("2 Nov 22"), relative dates ("yesterday"), year-only or
+    other ambiguous numbers, garbage, non-strings, and dates outside the
+    sanity window ``MIN_YEAR <= year <= today's year + 1``.  A printed
+    weekday that contradicts the date ("Tuesday, 2 November 2022", or
+    Drupal's month-first "Wed, 11/02/2022 - 12:00") also gives None.
+    Never raises.
+
+    Args:
+        text: the date as shown on the page (surrounding whitespace is fine).
+        lang: optional language hint, e.g. "ru" or "kk-KZ"; only the primary
+            subtag is used.  A hint makes dateparser much faster.
+    """
+    try:
+        return _parse_date(text, lang)
+    except Exception:  # pragma: no cover - defensive: must never raise
+        return None
+
+
+def _parse_date(text: str, lang: str | None) -> datetime.date | None:
+    if not isinstance(text, str):
+        return None
+    cleaned = _WS_RE.sub(" ", text.translate(_DIGITS)).strip()
+    if not cleaned or len(cleaned) > _MAX_DATE_CHARS:
+        return None
+
+    handled, result = _parse_numeric(cleaned)
+    if handled:
+        return result
+
+    # Every complete date we accept carries a four-digit year; requiring one
+    # rejects two-digit years and lets garbage out cheaply.
+    years = {int(y) for y in _YEAR_TOKEN_RE.findall(cleaned)}
+    if not years:
+        return None
+
+    lowered = cleaned.lower()
+    result = _parse_kazakh(lowered)
+    if result is not None:
+        return result
+
+    # The hinted language first (fast); then the defaults, because a page may
+    # show a date in another language than its interface (Drupal serves
+    # untranslated text under any language prefix).
+    hint = _normalise_lang(lang)
+    attempts: list[tuple[str, ...]] = [(hint,)] if hint else []
+    attempts.append(DEFAULT_LANGUAGES)
+
+    for languages in attempts:
+        result = _parse_with_dateparser(cleaned, languages)
+        # The year must be one written in the text (guards against any
+        # creative reading by dateparser).
+        if result is not None and result.year in years:
+            return result if _weekday_consistent(lowered, result) else None
+    return None
+
+
+# --------------------------------------------------------------------------
+# split_dateline
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A dateline found at the start of a release's first paragraph.
+
+    Attributes:
+        place: the place exactly as written ("ASTANA", "Астана қ.",
+            "Bishkek/Almaty"), without the trailing comma.
+        date: the parsed date, or None when the dateline has no date.
+        raw: the whole prefix as written, up to and including the separator
+            punctuation but without the whitespace after it
+            ("Astana, November 2, 2022 -", "ASTANA, 30 July 2015.").
+    """
+
+    place: str
+    date: datetime.date | None
+    raw: str
+
+
+# The separator must start within this many characters of the paragraph.
+_MAX_SEPARATOR_POS = 80
+_MAX_PLACE_CHARS = 40
+_MAX_PLACE_WORDS = 4
+
+# Separators: " - " (hyphen needs spaces on both sides, so "Nur-Sultan" and
+# "02-11-2022" are safe), en/em dash with or without spaces, "--", ": ", ". ".
+_SEPARATOR_RE = re.compile(r"\s+-\s+|\s*--\s*|\s*[–—]\s*|:\s+|\.\s+")
+
+# City designators allowed around a place name (ru "г.", kk "қ."/"қаласы").
+_PLACE_PREFIX_RE = re.compile(r"^(?:г\.|г)\s+")
+_PLACE_SUFFIX_RE = re.compile(r"\s+(?:қ\.|г\.|қаласы)$")
+# Optional agency tag after the place: "Geneva (IOM) – …".
+_AGENCY_TAG_RE = re.compile(r"\s*\((?:IOM|OIM|МОМ|ХКҰ)\)$")
+
+# Lower-case function words that can never be part of a place name.
+_FUNCTION_WORDS = frozenset(
+    """
+    the a an of and or in on at to for from by with as into about
+    le la les l de des du et en au aux el los las y del
+    в во и на с со по для о об от из к за у
+    мен және бен пен үшін туралы
+    """.split()
+)
+
+# Words that start ordinary sentences (and organisation acronyms): a place
+# may not consist of, or start with, one of them.  Compared lower-cased.
+_STOP_WORDS = frozenset(
+    """
+    the this that these those there here it its we our they their he she
+    today yesterday tomorrow tonight now recently currently
+    in on at for from by with as after before during since until over under
+    however meanwhile moreover also additionally furthermore therefore
+    note update background photo photos source contact contacts editor editors
+    iom un unhcr unicef undp unodc unfpa wfp who ilo ohchr osce eu usaid oim onu
+    сегодня вчера завтра сейчас это этот эта эти в во на с по для при после
+    однако также кроме мом оон обсе ес примечание фото источник контакты
+    бүгін кеше ертең қазір бұл осы сондай-ақ алайда хқұ бұұ еқыұ ескерту сурет
+    aujourd'hui hier hoy ayer ce cette este esta
+    """.split()
+)
+
+
+def _is_place_word(word: str) -> bool:
+    """A place word: starts with an upper-case letter, then letters, "-", "'"."""
+    if not word or not word[0].isupper():
+        return False
+    body = word.replace("-", "").replace("'", "").replace("’", "")
+    if not body.isalpha():
+        return False
+    return word.lower() not in _FUNCTION_WORDS and not word.endswith("-")
+
+
+def _valid_place(place: str) -> bool:
+    """Check the place part of a dateline against the rules of split_dateline."""
+    if not place or len(place) > _MAX_PLACE_CHARS:
+        return False
+    core = _AGENCY_TAG_RE.sub("", place)
+    core = _PLACE_PREFIX_RE.sub("", core)
+    core = _PLACE_SUFFIX_RE.sub("", core)
+    words: list[str] = []
+    for piece in core.split(","):
+        piece = piece.strip()
+        if not piece:
+            return False
+        for part in piece.split("/"):
+            part_words = part.split()
+            if not part_words:
+                return False
+            words.extend(part_words)
+    if not 1 <= len(words) <= _MAX_PLACE_WORDS:
+        return False
+    if not all(_is_place_word(w) for w in words):
+        return False
+    # Neither a single word nor the first word may be a sentence starter,
+    # determiner, preposition or organisation acronym ("IOM", "The", "In").
+    if words[0].lower() in _STOP_WORDS:
+        return False
+    return True
+
+
+def _body_starts_ok(rest: str) -> bool:
+    """The text after the separator must start like a sentence."""
+    rest = rest.lstrip()
+    if not rest:
+        return False
+    first = rest[0]
+    return first.isupper() or first.isdigit() or first in "«\"“„'‘("
+
+
+def split_dateline(paragraph: str, lang: str | None = None) -> Dateline | None:
+    """Detect a dateline at the start of a release's first paragraph.
+
+    Shape: ``PLACE[, DATE] SEP BODY``, for instance
+    "Astana, November 2, 2022 - The Ministry …", "ASTANA, 30 July 2015. The …",
+    "Almaty – The International Organization …",
+    "Астана қ., 2024 жылғы 12 ақпан – …", "Bishkek/Almaty – …".
+
+    Rules (deliberately conservative — a missed dateline is harmless, the
+    body keeps the sentence anyway; a false one would invent a place):
+
+    * SEP is " - " (hyphen with spaces on both sides), "--", an en/em dash
+      ("–", "—", spaces optional), ": " or ". ".  ". " and ": " count only
+      after a date that parses ("Kazakhstan: Migrants return…" is a title,
+      not a dateline).  The separator must start within the first
+      80 characters, and the text after it must start like a sentence
+      (upper-case letter, digit, opening quote or bracket) — so
+      "IOM – the UN Migration Agency – …" is rejected.
+    * PLACE is at most 40 characters and 1-4 words (words split on spaces,
+      "/" and ","), every word capitalised or ALL CAPS, made of letters,
+      hyphens and apostrophes ("Nur-Sultan", "ASTANA", "Geneva/Astana").
+      Allowed extras: a city designator "г." before, or "қ." / "г." /
+      "қаласы" after ("г. Алматы", "Астана қ."), and an agency tag such as
+      "(IOM)" after.  It may not contain lower-case function words
+      (the/of/and/in/on/в/и/мен…) and its first word (hence any single
+      word, ALL CAPS included) may not be in a stop list of sentence
+      starters, determiners, prepositions and organisation acronyms in
+      en/ru/kk (The, This, Today, In, On, IOM, МОМ, ХКҰ, Сегодня, Бүгін…).
+    * DATE, after the first comma, must be parsed by :func:`parse_date`
+      (with *lang* as hint); if it does not parse, the comma may instead
+      separate place parts ("Astana, Kazakhstan – …").  A partial date
+      ("Astana, November 2022 – …") therefore yields no dateline.
+
+    Args:
+        paragraph: the first paragraph of the release.
+        lang: optional language hint passed to :func:`parse_date`.
+
+    Returns:
+        A :class:`Dateline` whose ``raw`` is the prefix of the paragraph
+        (leading whitespace removed) up to and including the separator
+        punctuation, or None.  The function only reports; it never changes
+        the paragraph.  Never raises.
+    """
+    try:
+        return _split_dateline(paragraph, lang)
+    except Exception:  # pragma: no cover - defensive: must never raise
+        return None
+
+
+def _split_dateline(paragraph: str, lang: str | None) -> Dateline | None:
+    if not isinstance(paragraph, str):
+        return None
+    text = paragraph.lstrip()
+    # Same-length copy with exotic spaces made ordinary, so indexes map 1:1.
+    scan = text[: _MAX_SEPARATOR_POS + 20].replace("\u00a0", " ").replace("\u202f", " ")
+    for sep in _SEPARATOR_RE.finditer(scan):
+        if sep.start() > _MAX_SEPARATOR_POS:
+            break
+        if sep.start() == 0:
+            continue
+        prefix = scan[: sep.start()]
+        if not _body_starts_ok(text[sep.end():]):
+            continue
+        sep_text = sep.group().strip()
+        found = _interpret_prefix(prefix, lang, needs_date=sep_text in (".", ":"))
+        if found is None:
+            continue
+        place, date = found
+        # The raw prefix exactly as written, separator included, no trailing space.
+        raw = text[: sep.start() + len(sep.group().rstrip())]
+        return Dateline(place=place, date=date, raw=raw)
+    return None
+
+
+def _interpret_prefix(
+    prefix: str, lang: str | None, *, needs_date: bool
+) -> tuple[str, datetime.date | None] | None:
+    """Split ``PLACE[, DATE]``; return (place, date) or None."""
+    prefix = prefix.strip()
+    if not prefix:
+        return None
+    pieces = prefix.split(",")
+    # Try the shortest place first: "Astana, November 2, 2022" -> place
+    # "Astana", date "November 2, 2022"; then "Astana, Kazakhstan, 2 May 2021".
+    for k in range(1, len(pieces)):
+        place = ",".join(pieces[:k]).strip()
+        if not _valid_place(place):
+            return None  # every longer place contains this invalid one
+        date_text = ",".join(pieces[k:]).strip()
+        date = parse_date(date_text, lang)
+        if date is not None:
+            return place, date
+    if needs_date:
+        return None
+    if _valid_place(prefix):
+        return prefix, None
+    return None

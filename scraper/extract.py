@@ -1,0 +1,380 @@
+"""Extraction: one release page's HTML in, an :class:`Extracted` release out (selectolax/Lexbor).
+
+Order of work on a page:
+
+1. Metadata from ``<head>``: canonical URL, hreflang alternates, Drupal node id, meta dates.
+2. Structural boilerplate removal: navigation, menus, header/footer, cookie notices, language
+   switchers, related-news teasers, share and SDG blocks (:data:`scraper.selectors.BOILERPLATE`).
+3. The content node: the config's hint when it matches, else a known body selector, else the
+   block with the most paragraph text and the fewest links (a readability-style score).
+4. The article around it gives the title, the visible date, images, attachments and tags.
+5. The content node becomes text blocks, cleaned by :mod:`scraper.clean`; a dateline opening
+   the first paragraph is reported (the body keeps it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper import clean, selectors
+from scraper.config import Hints
+from scraper.dates import parse_date, split_dateline
+from scraper.urls import normalize_url
+
+_NODE_ID = re.compile(r"/node/(\d+)(?:$|[/?#])")
+_BODY_NODE_CLASS = re.compile(r"\bpage-node-(\d+)\b")
+MIN_PARAGRAPH_CHARS = 25
+
+
+class ExtractionError(Exception):
+    """A page from which no release could be extracted (the raw page is kept)."""
+
+
+@dataclass
+class Extracted:
+    """Everything read from one release page."""
+
+    url: str
+    title: str
+    body: str
+    lang: str | None
+    published_date: date | None = None
+    date_source: str | None = None
+    dateline: str | None = None
+    alternates: dict[str, str] = field(default_factory=dict)
+    node_id: str | None = None
+    images: list[dict[str, str]] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return clean.word_count(self.body)
+
+
+def extract(html: str, page_url: str, lang_hint: str | None = None, hints: Hints | None = None) -> Extracted:
+    """Extract the release on ``page_url``. Raises :class:`ExtractionError` when there is none."""
+    tree = LexborHTMLParser(html)
+    if tree.body is None:
+        raise ExtractionError("the page has no <body>")
+    lang = page_language(tree) or lang_hint
+    canonical = canonical_url(tree, page_url)
+    meta_date = meta_published_date(tree)
+
+    remove_boilerplate(tree)
+    content = find_content(tree, hints or Hints())
+    if content is None:
+        raise ExtractionError("no block of article text found")
+    scope = article_scope(content)
+    title = find_title(tree, scope, hints or Hints())
+    if not title:
+        raise ExtractionError("no title found")
+
+    blocks = clean.clean_blocks(text_blocks(content), title)
+    if not blocks:
+        raise ExtractionError("the article body is empty")
+    dateline = split_dateline(blocks[0].split("\n")[0], lang)
+
+    published, source = meta_date, "meta" if meta_date else None
+    if published is None:
+        published = visible_date(scope, lang, hints or Hints())
+        source = "visible" if published else None
+    if published is None and dateline is not None and dateline.date is not None:
+        published, source = dateline.date, "dateline"
+
+    return Extracted(
+        url=canonical,
+        title=title,
+        body=clean.join_blocks(blocks),
+        lang=lang,
+        published_date=published,
+        date_source=source,
+        dateline=dateline.place if dateline else None,
+        alternates=alternates(tree, page_url),
+        node_id=node_id(tree),
+        images=images(scope, page_url),
+        attachments=attachments(scope, page_url),
+        tags=tags(scope),
+    )
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+
+def page_language(tree: LexborHTMLParser) -> str | None:
+    html = tree.css_first("html")
+    value = (html.attributes.get("lang") or html.attributes.get("xml:lang") or "") if html else ""
+    value = value.strip().lower().replace("_", "-")
+    return value.split("-")[0] or None if value else None
+
+
+def canonical_url(tree: LexborHTMLParser, page_url: str) -> str:
+    """``<link rel=canonical>`` when it points to the same host, else the fetched URL."""
+    node = tree.css_first("link[rel=canonical][href]")
+    if node is not None:
+        candidate = urljoin(page_url, node.attributes["href"] or "")
+        if urlsplit(candidate).netloc.lower() == urlsplit(page_url).netloc.lower():
+            return normalize_url(candidate)
+    return normalize_url(page_url)
+
+
+def alternates(tree: LexborHTMLParser, page_url: str) -> dict[str, str]:
+    """hreflang language versions, ``{'en': url, 'ru': url}`` (``x-default`` left out)."""
+    found: dict[str, str] = {}
+    for node in tree.css("link[rel=alternate][hreflang][href]"):
+        lang = (node.attributes.get("hreflang") or "").lower().split("-")[0]
+        if lang and lang != "x":
+            found.setdefault(lang, normalize_url(urljoin(page_url, node.attributes["href"] or "")))
+    return found
+
+
+def node_id(tree: LexborHTMLParser) -> str | None:
+    """Drupal's node id, shared by all translations of a node."""
+    for node in tree.css("link[rel=shortlink][href], link[rel=canonical][href]"):
+        match = _NODE_ID.search(node.attributes.get("href") or "")
+        if match:
+            return match.group(1)
+    body = tree.body
+    match = _BODY_NODE_CLASS.search(body.attributes.get("class") or "") if body else None
+    if match:
+        return match.group(1)
+    node = tree.css_first("article[data-history-node-id]")
+    return node.attributes.get("data-history-node-id") if node else None
+
+
+def meta_published_date(tree: LexborHTMLParser) -> date | None:
+    for selector in selectors.DATE_META:
+        for node in tree.css(selector):
+            parsed = parse_date(node.attributes.get("content") or "")
+            if parsed:
+                return parsed
+    return None
+
+
+# --- boilerplate and content ----------------------------------------------------------------
+
+
+def remove_boilerplate(tree: LexborHTMLParser) -> None:
+    """Remove navigation and page furniture in place. ``<header>`` inside an article stays."""
+    for selector in selectors.BOILERPLATE:
+        for node in tree.css(selector):
+            if node.tag == "header" and _has_ancestor(node, ("article", "main")):
+                continue
+            node.decompose()
+
+
+def _has_ancestor(node: LexborNode, tags: tuple[str, ...]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
+
+
+def find_content(tree: LexborHTMLParser, hints: Hints) -> LexborNode | None:
+    """The node holding the body: config hint, then known selectors, then the best-scored block."""
+    for selector in ((hints.content,) if hints.content else ()) + selectors.CONTENT:
+        matches = [node for node in tree.css(selector) if _text_length(node) > 0]
+        if matches:
+            return max(matches, key=_text_length)
+    return best_scored_block(tree.body)
+
+
+def best_scored_block(root: LexborNode | None) -> LexborNode | None:
+    """Readability-style fallback: paragraphs vote for their parent (and half for the grandparent)."""
+    if root is None:
+        return None
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for paragraph in root.css("p, pre, blockquote, li"):
+        text = clean.normalize_space(inline_text(paragraph))
+        if len(text) < MIN_PARAGRAPH_CHARS:
+            continue
+        score = 1 + text.count(",") + text.count("،") + min(len(text) // 100, 3)
+        parent = paragraph.parent
+        for weight, node in ((1.0, parent), (0.5, parent.parent if parent is not None else None)):
+            if node is None:
+                continue
+            scores[node.mem_id] = scores.get(node.mem_id, 0.0) + score * weight
+            nodes[node.mem_id] = node
+    if not scores:
+        return root if _text_length(root) else None
+    best = max(scores, key=lambda key: scores[key] * (1 - link_density(nodes[key])))
+    return nodes[best]
+
+
+def link_density(node: LexborNode) -> float:
+    total = _text_length(node)
+    if total == 0:
+        return 1.0
+    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    return min(linked / total, 1.0)
+
+
+def _text_length(node: LexborNode) -> int:
+    return len(node.text(deep=True, strip=True))
+
+
+def article_scope(content: LexborNode) -> LexborNode:
+    """The article around the body: where its title, date, images, files and tags are."""
+    node = content.parent
+    for _ in range(6):
+        if node is None or node.tag in ("body", "html"):
+            break
+        classes = node.attributes.get("class") or ""
+        if node.tag in ("article", "main") or re.search(r"\bnode\b|\bnode--type-", classes):
+            return node
+        node = node.parent
+    return content.parent or content
+
+
+def find_title(tree: LexborHTMLParser, scope: LexborNode, hints: Hints) -> str:
+    candidates: list[LexborNode | None] = []
+    if hints.title:
+        candidates.append(tree.css_first(hints.title))
+    candidates.append(scope.css_first("h1"))
+    for node in candidates:
+        if node is not None:
+            text = clean.normalize_space(inline_text(node))
+            if text:
+                return text
+    og = tree.css_first("meta[property='og:title'][content]")
+    if og is not None and clean.normalize_space(og.attributes["content"] or ""):
+        return clean.clean_title(og.attributes["content"] or "")
+    for selector in selectors.TITLE:
+        node = tree.css_first(selector)
+        if node is not None and clean.normalize_space(inline_text(node)):
+            return clean.normalize_space(inline_text(node))
+    title = tree.css_first("title")
+    return clean.clean_title(title.text()) if title is not None else ""
+
+
+def visible_date(scope: LexborNode, lang: str | None, hints: Hints) -> date | None:
+    """The first date printed in the article's furniture (``<time datetime>`` first)."""
+    for node in scope.css("time[datetime]"):
+        parsed = parse_date(node.attributes.get("datetime") or "", lang)
+        if parsed:
+            return parsed
+    for selector in ((hints.date,) if hints.date else ()) + selectors.DATE_ELEMENTS:
+        for node in scope.css(selector):
+            text = clean.normalize_space(node.text(deep=True))
+            if 6 <= len(text) <= 60:
+                parsed = parse_date(text, lang)
+                if parsed:
+                    return parsed
+    return None
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def inline_text(node: LexborNode) -> str:
+    """The text of a node as one line, block boundaries becoming spaces."""
+    return " ".join(block.replace("\n", " ") for block in text_blocks(node))
+
+
+def text_blocks(root: LexborNode) -> list[str]:
+    """The text of ``root`` as blocks: one per paragraph-like element, one per list (item per line)."""
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = "".join(current)
+        current.clear()
+        if text.strip():
+            blocks.append(text)
+
+    def walk(node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                current.append((child.text_content or "").replace("\n", " "))
+            elif tag == "br":
+                current.append("\n")
+            elif tag in selectors.LIST_TAGS:
+                flush()
+                items = [clean.normalize_space(inline_text(li)) for li in child.iter() if li.tag == "li"]
+                blocks.append("\n".join(item for item in items if item))
+            elif tag in ("td", "th"):
+                current.append(" ")
+                walk(child)
+                current.append(" ")
+            elif tag in selectors.BLOCK_TAGS or tag == "li":
+                flush()
+                walk(child)
+                flush()
+            elif tag.startswith("-"):
+                continue
+            else:
+                walk(child)
+
+    walk(root)
+    flush()
+    return blocks
+
+
+# --- attached media and tags ----------------------------------------------------------------
+
+
+def images(scope: LexborNode, page_url: str) -> list[dict[str, str]]:
+    """Content images with their alt text and caption (icons, logos and data URIs skipped)."""
+    found: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for img in scope.css("img"):
+        src = img.attributes.get("src") or img.attributes.get("data-src") or ""
+        if not src or src.startswith("data:") or "logo" in src.lower() or src.lower().endswith(".svg"):
+            continue
+        width = img.attributes.get("width") or ""
+        if width.isdigit() and int(width) < 50:
+            continue
+        url = urljoin(page_url, src)
+        if url in seen:
+            continue
+        seen.add(url)
+        found.append({
+            "url": url,
+            "alt": clean.normalize_space(img.attributes.get("alt") or ""),
+            "caption": _caption(img),
+        })
+    return found
+
+
+def _caption(img: LexborNode) -> str:
+    node = img.parent
+    for _ in range(3):
+        if node is None:
+            break
+        caption = node.css_first("figcaption, [class*=caption]")
+        if caption is not None:
+            return clean.normalize_space(inline_text(caption))
+        node = node.parent
+    return ""
+
+
+def attachments(scope: LexborNode, page_url: str) -> list[dict[str, str]]:
+    """Links to documents (PDF, Word, Excel…) with their link text."""
+    found: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for anchor in scope.css("a[href]"):
+        url = urljoin(page_url, anchor.attributes.get("href") or "")
+        if not urlsplit(url).path.lower().endswith(selectors.ATTACHMENT_EXTENSIONS) or url in seen:
+            continue
+        seen.add(url)
+        found.append({"url": url, "title": clean.normalize_space(inline_text(anchor))})
+    return found
+
+
+def tags(scope: LexborNode) -> list[str]:
+    found: list[str] = []
+    for selector in selectors.TAG_LINKS:
+        for anchor in scope.css(selector):
+            text = clean.normalize_space(inline_text(anchor))
+            if text and text not in found:
+                found.append(text)
+    return found

@@ -1,0 +1,197 @@
+"""The run: config -> discover -> fetch -> extract -> clean -> store, for every site and language.
+
+:func:`run` is what ``scrape run`` calls. It never raises for a bad page or an unreachable site:
+each failure goes into the run's error log (table ``runs``) with its URL and cause, and the run
+goes on. The returned :class:`RunReport` carries the counts and an overall status.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from archive.store import Archive, PageRecord, ReleaseRecord
+from scraper.config import Config, Site
+from scraper.discover import Candidate, discover
+from scraper.extract import Extracted, ExtractionError, extract
+from scraper.fetch import FetchError, Fetcher, FetchSettings, Response
+from scraper.urls import normalize_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What one run collects."""
+
+    since: date | None = None
+    sites: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+
+
+@dataclass
+class RunReport:
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("requests", "pages_fetched", "releases_new", "releases_updated", "releases_unchanged", "releases_skipped"),
+            0,
+        )
+    )
+    errors: list[dict[str, str]] = field(default_factory=list)
+    unreachable_sites: list[str] = field(default_factory=list)
+    sites_attempted: int = 0
+
+    @property
+    def status(self) -> str:
+        if self.sites_attempted and len(self.unreachable_sites) == self.sites_attempted:
+            return "failed"
+        return "partial" if self.errors else "ok"
+
+    def error(self, url: str, message: str) -> None:
+        log.error("%s: %s", url, message)
+        self.errors.append({"url": url, "error": message})
+
+
+def fetch_settings(config: Config) -> FetchSettings:
+    return FetchSettings(
+        user_agent=config.user_agent,
+        allowed_hosts=config.hosts,
+        request_delay=config.request_delay,
+        timeout=config.timeout,
+        max_page_bytes=config.max_page_bytes,
+        retries=config.retries,
+        backoff=config.retry_backoff,
+    )
+
+
+def selected_sites(config: Config, options: RunOptions) -> list[Site]:
+    return [config.site(key) for key in options.sites] if options.sites else list(config.sites)
+
+
+def run(
+    config: Config,
+    archive_path: str | Path,
+    options: RunOptions,
+    transport: httpx.BaseTransport | None = None,
+) -> RunReport:
+    """Collect every selected site into the archive at ``archive_path``."""
+    sites = selected_sites(config, options)
+    report = RunReport()
+    with Archive(archive_path) as archive, Fetcher(fetch_settings(config), transport=transport) as fetcher:
+        run_id = archive.start_run(
+            {"since": options.since, "sites": [s.key for s in sites], "langs": list(options.langs)}
+        )
+        status = "interrupted"
+        try:
+            for site in sites:
+                collect_site(site, options, fetcher, archive, report)
+            status = report.status
+        finally:
+            report.counts["requests"] = fetcher.requests_made
+            archive.finish_run(run_id, status, report.counts, report.errors)
+    return report
+
+
+def collect_site(site: Site, options: RunOptions, fetcher: Fetcher, archive: Archive, report: RunReport) -> None:
+    langs = [lang for lang in site.languages if not options.langs or lang in options.langs]
+    if not langs:
+        return
+    report.sites_attempted += 1
+    try:
+        candidates = discover(fetcher, site, options.since, langs)
+    except FetchError as exc:
+        report.unreachable_sites.append(site.key)
+        report.error(exc.url, f"site {site.key} unreachable: {exc.cause}")
+        return
+    log.info("%s: %d release URLs discovered", site.key, len(candidates))
+    for candidate in candidates:
+        collect_release(site, candidate, options, fetcher, archive, report)
+
+
+def collect_release(
+    site: Site, candidate: Candidate, options: RunOptions, fetcher: Fetcher, archive: Archive, report: RunReport
+) -> None:
+    """Fetch, extract and store one release URL; every failure is logged, none is raised."""
+    try:
+        response = fetcher.get(candidate.url)
+    except FetchError as exc:
+        report.error(exc.url, exc.cause)
+        return
+    report.counts["pages_fetched"] += 1
+    problem = response_problem(response)
+    if problem:
+        report.error(candidate.url, problem)
+        return
+    html = response.text
+    page = PageRecord(
+        url=normalize_url(response.url), site=site.key, lang=candidate.lang, fetched_at=response.fetched_at,
+        status=response.status, content_type=response.content_type, html=html,
+        etag=response.etag, last_modified=response.last_modified,
+    )
+    try:
+        extracted = extract(html, response.url, lang_hint=candidate.lang, hints=site.hints)
+    except ExtractionError as exc:
+        archive.save_page(replace(page, extract_error=str(exc)))
+        report.error(candidate.url, f"could not extract a release ({exc}); raw page kept for re-extraction")
+        return
+    if options.since and extracted.published_date and extracted.published_date < options.since:
+        archive.save_page(page)
+        report.counts["releases_skipped"] += 1
+        log.info("%s: published %s, before --since; not archived", candidate.url, extracted.published_date)
+        return
+    record = release_record(site, candidate, response, extracted)
+    outcome = archive.save_release(record, page)
+    report.counts[f"releases_{outcome}"] += 1
+    log.info("%s %s: %s", outcome, record.lang, record.url)
+
+
+def response_problem(response: Response) -> str | None:
+    """Why a response is not a release page we can read, or None when it is."""
+    if response.status == 403:
+        return (
+            "HTTP 403 Forbidden: the site's firewall or CDN refused the request; "
+            "IOM sites block browser-like and default user agents, check user_agent in the config"
+        )
+    if response.status != 200:
+        return f"HTTP {response.status}"
+    if not response.is_html:
+        return f"expected an HTML page, got {response.content_type or 'no content type'}"
+    if not response.content.strip():
+        return "empty response body"
+    return None
+
+
+def release_record(site: Site, candidate: Candidate, response: Response, extracted: Extracted) -> ReleaseRecord:
+    url = extracted.url
+    lang = extracted.lang if extracted.lang in site.languages else candidate.lang
+    return ReleaseRecord(
+        site=site.key,
+        lang=lang,
+        url=url,
+        title=extracted.title,
+        body=extracted.body,
+        word_count=extracted.word_count,
+        published_date=extracted.published_date.isoformat() if extracted.published_date else None,
+        dateline=extracted.dateline,
+        tags=extracted.tags,
+        images=extracted.images,
+        attachments=extracted.attachments,
+        translation_group=translation_group(site, url, extracted),
+        node_id=extracted.node_id,
+        urls=[url, normalize_url(candidate.url), normalize_url(response.url)],
+    )
+
+
+def translation_group(site: Site, url: str, extracted: Extracted) -> str:
+    """One key shared by the language versions of a release: the Drupal node, else its hreflang set."""
+    if extracted.node_id:
+        return f"{site.key}/node/{extracted.node_id}"
+    if extracted.alternates:
+        return min(extracted.alternates.values())
+    return url
+
+

@@ -29,6 +29,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             "tags": str,
             "images": str,
             "attachments": str,
+            "alternates": str,
             "content_hash": str,
             "translation_group": str,
             "node_id": str,
@@ -41,7 +42,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
         not_null={"site", "lang", "url", "title", "body", "content_hash", "status", "first_seen", "last_seen"},
-        defaults={"status": "live", "tags": "[]", "images": "[]", "attachments": "[]"},
+        defaults={"status": "live", "tags": "[]", "images": "[]", "attachments": "[]", "alternates": "{}"},
         foreign_keys=[("duplicate_of", "releases", "id")],
     )
     db["releases"].create_index(["url"], unique=True)

@@ -54,6 +54,7 @@ class ReleaseRecord:
     tags: list[str] = field(default_factory=list)
     images: list[dict[str, str]] = field(default_factory=list)
     attachments: list[dict[str, str]] = field(default_factory=list)
+    alternates: dict[str, str] = field(default_factory=dict)
     translation_group: str | None = None
     node_id: str | None = None
     urls: list[str] = field(default_factory=list)
@@ -202,6 +203,7 @@ class Archive:
             "tags": json.dumps(release.tags, ensure_ascii=False),
             "images": json.dumps(release.images, ensure_ascii=False),
             "attachments": json.dumps(release.attachments, ensure_ascii=False),
+            "alternates": json.dumps(release.alternates, ensure_ascii=False),
             "content_hash": digest,
             "translation_group": release.translation_group,
             "node_id": release.node_id,

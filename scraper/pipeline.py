@@ -180,6 +180,7 @@ def release_record(site: Site, candidate: Candidate, response: Response, extract
         tags=extracted.tags,
         images=extracted.images,
         attachments=extracted.attachments,
+        alternates=extracted.alternates,
         translation_group=translation_group(site, url, extracted),
         node_id=extracted.node_id,
         urls=[url, normalize_url(candidate.url), normalize_url(response.url)],

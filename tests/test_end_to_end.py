@@ -191,3 +191,27 @@ def test_datasette_offers_search_on_releases(collected):
     assert page.status_code == 200
     assert 'name="_search"' in page.text
     assert hits.status_code == 200 and len(hits.json()) >= 1
+
+
+def test_language_alternates_are_recorded(collected):
+    translated = next(r for r in RECENT if sum(o["node"] == r["node"] for o in GOLDEN["releases"]) == 3)
+    row = by_url(collected)[translated["path"]]
+    alternates = {lang: url.removeprefix(collected["base"]) for lang, url in json.loads(row["alternates"]).items()}
+    assert set(alternates) == {"en", "ru", "kk"}
+    assert alternates[translated["lang"]] == translated["path"]
+
+
+def test_installed_scrape_command_runs_end_to_end(kazakhstan_server, tmp_path):
+    """The console script from `pip install -e .`, as the README uses it, in a real subprocess."""
+    import shutil
+    import subprocess
+
+    executable = shutil.which("scrape")
+    assert executable, "the `scrape` console script is not installed (pip install -e .)"
+    config = write_config(tmp_path, kazakhstan_server.base_url)
+    done = subprocess.run([executable, "run", "--config", str(config), "--since", "2025-01-01", "--lang", "en"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    expected = [r for r in RECENT if r["lang"] == "en" and str(r["date"]) >= "2025-01-01"]
+    assert f"{len(expected)} new" in done.stderr
+    assert query(tmp_path / "archive.db", "SELECT count(*) FROM releases")[0][0] == len(expected)

@@ -76,10 +76,19 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             "raw_html": bytes,
             "raw_size": int,
             "release_id": int,
+            "outcome": str,
             "extract_error": str,
+            "block_keys": str,
         },
         pk="url",
         foreign_keys=[("release_id", "releases", "id")],
+        defaults={"outcome": "pending"},
+    )
+    db["pages"].create_index(["site", "lang", "outcome"])
+    db["template_blocks"].create(
+        {"site": str, "lang": str, "block_key": str, "pages": int, "sample": str},
+        pk=("site", "lang", "block_key"),
+        not_null={"pages"},
     )
     db["runs"].create(
         {

@@ -77,7 +77,6 @@ class PageRecord:
     html: str
     etag: str | None = None
     last_modified: str | None = None
-    extract_error: str | None = None
 
 
 class Archive:
@@ -126,8 +125,13 @@ class Archive:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def save_release(self, release: ReleaseRecord, page: PageRecord, seen_at: str | None = None) -> str:
-        """Store one release with its raw page, atomically. Returns 'new', 'updated' or 'unchanged'."""
+    def save_release(
+        self, release: ReleaseRecord, page_url: str, seen_at: str | None = None, seen_online: bool = True
+    ) -> str:
+        """Store one release and link its raw page, atomically. Returns 'new', 'updated' or 'unchanged'.
+
+        ``seen_online=False`` (re-extraction) leaves ``last_seen`` alone.
+        """
         seen_at = seen_at or utc_now()
         urls = list(dict.fromkeys([release.url, *release.urls]))
         digest = release.content_hash
@@ -141,19 +145,22 @@ class Archive:
                 outcome = "new"
             else:
                 release_id = existing_id
-                outcome = self._refresh_release(release_id, release, digest, seen_at)
+                outcome = self._refresh_release(release_id, release, digest, seen_at, seen_online)
             for url in urls:
                 self.db.execute(
                     "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) VALUES (?, ?, ?)",
                     [url, release_id, seen_at],
                 )
-            self._write_page(page, release_id)
+            self.db.execute(
+                "UPDATE pages SET release_id = ?, outcome = 'release', extract_error = NULL WHERE url = ?",
+                [release_id, page_url],
+            )
         return outcome
 
-    def save_page(self, page: PageRecord) -> None:
-        """Keep a page that is not (or not yet) a release, e.g. one that could not be extracted."""
+    def mark_page(self, url: str, outcome: str, error: str | None = None) -> None:
+        """Record what became of a stored page: 'skipped' (before --since) or 'error' (with why)."""
         with self.db.conn:
-            self._write_page(page, None)
+            self.db.execute("UPDATE pages SET outcome = ?, extract_error = ? WHERE url = ?", [outcome, error, url])
 
     def _insert_release(self, release: ReleaseRecord, digest: str, seen_at: str) -> int:
         row = self._release_columns(release, digest)
@@ -165,19 +172,22 @@ class Archive:
         self._add_version(release_id, release, digest, seen_at)
         return release_id
 
-    def _refresh_release(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str) -> str:
+    def _refresh_release(
+        self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str, seen_online: bool
+    ) -> str:
+        """Metadata is refreshed every time; a new version is recorded only when the text changed."""
         current = self.db.execute("SELECT content_hash FROM releases WHERE id = ?", [release_id]).fetchone()[0]
-        if current == digest:
-            self.db.execute(
-                "UPDATE releases SET last_seen = ?, status = 'live', removed_on = NULL WHERE id = ?",
-                [seen_at, release_id],
-            )
-            return "unchanged"
         row = self._release_columns(release, digest)
         row.pop("url")  # the first canonical URL stays the release's address
-        row.update({"status": "live", "removed_on": None, "last_seen": seen_at, "updated_at": seen_at})
+        if seen_online:
+            row.update({"last_seen": seen_at, "status": "live", "removed_on": None})
+        changed = current != digest
+        if changed:
+            row["updated_at"] = seen_at
         assignments = ", ".join(f"{column} = ?" for column in row)
         self.db.execute(f"UPDATE releases SET {assignments} WHERE id = ?", [*row.values(), release_id])
+        if not changed:
+            return "unchanged"
         self._add_version(release_id, release, digest, seen_at)
         return "updated"
 
@@ -209,23 +219,63 @@ class Archive:
             "node_id": release.node_id,
         }
 
-    def _write_page(self, page: PageRecord, release_id: int | None) -> None:
-        self.db.execute(
-            """INSERT INTO pages (url, site, lang, fetched_at, status, etag, last_modified, content_type,
-                                  raw_html, raw_size, release_id, extract_error)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(url) DO UPDATE SET
-                 site = excluded.site, lang = excluded.lang, fetched_at = excluded.fetched_at,
-                 status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified,
-                 content_type = excluded.content_type, raw_html = excluded.raw_html,
-                 raw_size = excluded.raw_size, release_id = COALESCE(excluded.release_id, pages.release_id),
-                 extract_error = excluded.extract_error""",
-            [
-                page.url, page.site, page.lang, page.fetched_at, page.status, page.etag, page.last_modified,
-                page.content_type, compress(page.html), len(page.html.encode("utf-8")), release_id,
-                page.extract_error,
-            ],
+    def save_fetched_page(self, page: PageRecord, block_keys: set[str]) -> None:
+        """Store a downloaded page (outcome 'pending') and count its text blocks for template learning.
+
+        A re-fetched page first takes back the counts of its previous blocks, so each page counts
+        once per block however often it is fetched.
+        """
+        with self.db.conn:
+            row = self.db.execute("SELECT block_keys FROM pages WHERE url = ?", [page.url]).fetchone()
+            previous = set(json.loads(row[0])) if row and row[0] else set()
+            if page.lang is not None:
+                self._count_blocks(page.site, page.lang, previous - block_keys, -1)
+                self._count_blocks(page.site, page.lang, block_keys - previous, +1)
+            self.db.execute(
+                """INSERT INTO pages (url, site, lang, fetched_at, status, etag, last_modified, content_type,
+                                      raw_html, raw_size, outcome, extract_error, block_keys)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?)
+                   ON CONFLICT(url) DO UPDATE SET
+                     site = excluded.site, lang = excluded.lang, fetched_at = excluded.fetched_at,
+                     status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified,
+                     content_type = excluded.content_type, raw_html = excluded.raw_html,
+                     raw_size = excluded.raw_size, outcome = 'pending', extract_error = NULL,
+                     block_keys = excluded.block_keys""",
+                [
+                    page.url, page.site, page.lang, page.fetched_at, page.status, page.etag, page.last_modified,
+                    page.content_type, compress(page.html), len(page.html.encode("utf-8")),
+                    json.dumps(sorted(block_keys)),
+                ],
+            )
+
+    def _count_blocks(self, site: str, lang: str, keys: set[str], delta: int) -> None:
+        self.db.conn.executemany(
+            """INSERT INTO template_blocks (site, lang, block_key, pages) VALUES (?, ?, ?, ?)
+               ON CONFLICT(site, lang, block_key) DO UPDATE SET pages = pages + excluded.pages""",
+            [(site, lang, key, delta) for key in keys],
         )
+
+    def template_counts(self, site: str, lang: str) -> dict[str, int]:
+        """``{block_key: number of stored pages of this site and language showing it}``."""
+        rows = self.db.execute(
+            "SELECT block_key, pages FROM template_blocks WHERE site = ? AND lang = ? AND pages > 0", [site, lang]
+        )
+        return dict(rows.fetchall())
+
+    def pages_to_extract(self, site: str, langs: Iterable[str], outcomes: tuple[str, ...] = ("pending",)) -> list[dict]:
+        """Stored pages of a site awaiting extraction (by default: fetched, not yet extracted)."""
+        langs = list(langs)
+        rows = self.db.query(
+            f"""SELECT url, site, lang, fetched_at, status, content_type FROM pages
+                WHERE site = ? AND lang IN ({', '.join('?' for _ in langs)})
+                  AND outcome IN ({', '.join('?' for _ in outcomes)}) AND status = 200
+                ORDER BY url""",
+            [site, *langs, *outcomes],
+        )
+        return list(rows)
+
+    def page_html(self, url: str) -> str:
+        return decompress(self.db.execute("SELECT raw_html FROM pages WHERE url = ?", [url]).fetchone()[0])
 
     # --- runs ------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper import clean, selectors
 from scraper.config import Hints
 from scraper.dates import parse_date, split_dateline
+from scraper.templates import block_key
 from scraper.urls import normalize_url
 
 _NODE_ID = re.compile(r"/node/(\d+)(?:$|[/?#])")
@@ -57,33 +58,50 @@ class Extracted:
         return clean.word_count(self.body)
 
 
-def extract(html: str, page_url: str, lang_hint: str | None = None, hints: Hints | None = None) -> Extracted:
-    """Extract the release on ``page_url``. Raises :class:`ExtractionError` when there is none."""
+def extract(
+    html: str,
+    page_url: str,
+    lang_hint: str | None = None,
+    hints: Hints | None = None,
+    template: frozenset[str] = frozenset(),
+) -> Extracted:
+    """Extract the release on ``page_url``. Raises :class:`ExtractionError` when there is none.
+
+    ``template`` holds the block keys learned for this site and language
+    (:func:`scraper.templates.learned_template`); they are removed from content found by scoring.
+    """
+    hints = hints or Hints()
     tree = LexborHTMLParser(html)
     if tree.body is None:
         raise ExtractionError("the page has no <body>")
     lang = page_language(tree) or lang_hint
     canonical = canonical_url(tree, page_url)
     meta_date = meta_published_date(tree)
+    versions = alternates(tree, page_url)
+    node = node_id(tree)
 
     remove_boilerplate(tree)
-    content = find_content(tree, hints or Hints())
+    content, trusted = find_content(tree, hints, template)
     if content is None:
         raise ExtractionError("no block of article text found")
     scope = article_scope(content)
-    title = find_title(tree, scope, hints or Hints())
+    title = find_title(tree, scope, hints)
     if not title:
         raise ExtractionError("no title found")
+    found_images, found_attachments, found_tags = images(scope, page_url), attachments(scope, page_url), tags(scope)
+    published, source = meta_date, "meta" if meta_date else None
+    if published is None:
+        published = visible_date(scope, lang, hints)
+        source = "visible" if published else None
 
-    blocks = clean.clean_blocks(text_blocks(content), title)
+    remove_furniture(content)
+    blocks = text_blocks(content)
+    if not trusted:
+        blocks = drop_template_blocks(blocks, template)
+    blocks = drop_leading_dates(clean.clean_blocks(blocks, title), lang)
     if not blocks:
         raise ExtractionError("the article body is empty")
     dateline = split_dateline(blocks[0].split("\n")[0], lang)
-
-    published, source = meta_date, "meta" if meta_date else None
-    if published is None:
-        published = visible_date(scope, lang, hints or Hints())
-        source = "visible" if published else None
     if published is None and dateline is not None and dateline.date is not None:
         published, source = dateline.date, "dateline"
 
@@ -95,11 +113,11 @@ def extract(html: str, page_url: str, lang_hint: str | None = None, hints: Hints
         published_date=published,
         date_source=source,
         dateline=dateline.place if dateline else None,
-        alternates=alternates(tree, page_url),
-        node_id=node_id(tree),
-        images=images(scope, page_url),
-        attachments=attachments(scope, page_url),
-        tags=tags(scope),
+        alternates=versions,
+        node_id=node,
+        images=found_images,
+        attachments=found_attachments,
+        tags=found_tags,
     )
 
 
@@ -177,13 +195,73 @@ def _has_ancestor(node: LexborNode, tags: tuple[str, ...]) -> bool:
     return False
 
 
-def find_content(tree: LexborHTMLParser, hints: Hints) -> LexborNode | None:
-    """The node holding the body: config hint, then known selectors, then the best-scored block."""
+def find_content(
+    tree: LexborHTMLParser, hints: Hints, template: frozenset[str] = frozenset()
+) -> tuple[LexborNode | None, bool]:
+    """``(node holding the body, found by a known selector)``.
+
+    Config hint first, then the known body selectors; else the learned template's blocks are
+    removed and the best-scored block is taken.
+    """
     for selector in ((hints.content,) if hints.content else ()) + selectors.CONTENT:
         matches = [node for node in tree.css(selector) if _text_length(node) > 0]
         if matches:
-            return max(matches, key=_text_length)
-    return best_scored_block(tree.body)
+            return max(matches, key=_text_length), True
+    if template and tree.body is not None:
+        remove_template_elements(tree.body, template)
+    return best_scored_block(tree.body), False
+
+
+def remove_template_elements(root: LexborNode, template: frozenset[str]) -> None:
+    """Remove every element whose whole text is a learned template block."""
+    doomed: dict[int, LexborNode] = {}
+    for node in root.css("p, li, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, dl, dd, dt, td, span, a, div, section"):
+        key = block_key(inline_text(node))
+        if key is not None and key in template:
+            doomed[node.mem_id] = node
+    for node in list(doomed.values()):
+        if not _has_ancestor_in(node, doomed):
+            node.decompose()
+
+
+def _has_ancestor_in(node: LexborNode, nodes: dict[int, LexborNode]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in nodes:
+            return True
+        parent = parent.parent
+    return False
+
+
+def drop_template_blocks(blocks: list[str], template: frozenset[str]) -> list[str]:
+    """Blocks (and lines of list blocks) that are not learned template text."""
+    if not template:
+        return blocks
+    kept = []
+    for block in blocks:
+        lines = [line for line in block.split("\n") if block_key(line) not in template]
+        if lines and block_key(block) not in template:
+            kept.append("\n".join(lines))
+    return kept
+
+
+def remove_furniture(content: LexborNode) -> None:
+    """Remove tag lists and similar metadata blocks that sit inside the content node."""
+    for selector in selectors.CONTENT_FURNITURE:
+        for node in content.css(selector):
+            node.decompose()
+
+
+def drop_leading_dates(blocks: list[str], lang: str | None) -> list[str]:
+    """Drop date lines ("Published: 02 November 2022") printed above the body."""
+    while blocks and len(blocks[0]) <= 60 and "\n" not in blocks[0] and _is_date_line(blocks[0], lang):
+        blocks = blocks[1:]
+    return blocks
+
+
+def _is_date_line(text: str, lang: str | None) -> bool:
+    label, sep, rest = text.partition(":")
+    return parse_date(text, lang) is not None or bool(sep and len(label) <= 25 and parse_date(rest.strip(), lang))
 
 
 def best_scored_block(root: LexborNode | None) -> LexborNode | None:
@@ -263,11 +341,33 @@ def visible_date(scope: LexborNode, lang: str | None, hints: Hints) -> date | No
             return parsed
     for selector in ((hints.date,) if hints.date else ()) + selectors.DATE_ELEMENTS:
         for node in scope.css(selector):
-            text = clean.normalize_space(node.text(deep=True))
-            if 6 <= len(text) <= 60:
-                parsed = parse_date(text, lang)
-                if parsed:
-                    return parsed
+            parsed = _date_in(node.text(deep=True), lang)
+            if parsed:
+                return parsed
+    return _first_date_after_title(scope, lang)
+
+
+def _date_in(text: str, lang: str | None) -> date | None:
+    """A date filling a short text, optionally after a label ("Published: …")."""
+    text = clean.normalize_space(text)
+    if not 6 <= len(text) <= 60:
+        return None
+    label, sep, rest = text.partition(":")
+    return parse_date(text, lang) or (parse_date(rest.strip(), lang) if sep and len(label) <= 25 else None)
+
+
+def _first_date_after_title(scope: LexborNode, lang: str | None) -> date | None:
+    """Unknown markup: the first short element after the ``<h1>`` whose text is a date."""
+    seen_title = scope.css_first("h1") is None
+    for node in scope.traverse():
+        if node.tag == "h1":
+            seen_title = True
+            continue
+        if not seen_title or node.tag in ("p", "li") or not node.is_element_node:
+            continue
+        parsed = _date_in(node.text(deep=False), lang)
+        if parsed:
+            return parsed
     return None
 
 

@@ -8,7 +8,7 @@ goes on. The returned :class:`RunReport` carries the counts and an overall statu
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from scraper.config import Config, Site
 from scraper.discover import Candidate, discover
 from scraper.extract import Extracted, ExtractionError, extract
 from scraper.fetch import FetchError, Fetcher, FetchSettings, Response
+from scraper.templates import learned_template, page_block_keys
 from scraper.urls import normalize_url
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,11 @@ def run(
 
 
 def collect_site(site: Site, options: RunOptions, fetcher: Fetcher, archive: Archive, report: RunReport) -> None:
+    """Discover, then fetch every release page (stored raw), then extract them all.
+
+    Extraction comes after fetching so that template blocks learned from tonight's pages already
+    clean tonight's releases (a new theme is clean on the first night it appears).
+    """
     langs = [lang for lang in site.languages if not options.langs or lang in options.langs]
     if not langs:
         return
@@ -108,43 +114,79 @@ def collect_site(site: Site, options: RunOptions, fetcher: Fetcher, archive: Arc
         report.error(exc.url, f"site {site.key} unreachable: {exc.cause}")
         return
     log.info("%s: %d release URLs discovered", site.key, len(candidates))
+    aliases: dict[str, list[str]] = {}
     for candidate in candidates:
-        collect_release(site, candidate, options, fetcher, archive, report)
+        page_url = fetch_release_page(site, candidate, fetcher, archive, report)
+        if page_url:
+            aliases.setdefault(page_url, []).append(candidate.url)
+    extract_pages(site, langs, archive, report, since=options.since, aliases=aliases)
 
 
-def collect_release(
-    site: Site, candidate: Candidate, options: RunOptions, fetcher: Fetcher, archive: Archive, report: RunReport
-) -> None:
-    """Fetch, extract and store one release URL; every failure is logged, none is raised."""
+def fetch_release_page(
+    site: Site, candidate: Candidate, fetcher: Fetcher, archive: Archive, report: RunReport
+) -> str | None:
+    """Download one release URL and store it raw; returns the stored page's URL, or None on failure."""
     try:
         response = fetcher.get(candidate.url)
     except FetchError as exc:
         report.error(exc.url, exc.cause)
-        return
+        return None
     report.counts["pages_fetched"] += 1
     problem = response_problem(response)
     if problem:
         report.error(candidate.url, problem)
-        return
+        return None
     html = response.text
     page = PageRecord(
         url=normalize_url(response.url), site=site.key, lang=candidate.lang, fetched_at=response.fetched_at,
         status=response.status, content_type=response.content_type, html=html,
         etag=response.etag, last_modified=response.last_modified,
     )
+    archive.save_fetched_page(page, page_block_keys(html))
+    return page.url
+
+
+def extract_pages(
+    site: Site,
+    langs: list[str],
+    archive: Archive,
+    report: RunReport,
+    since: date | None = None,
+    aliases: dict[str, list[str]] | None = None,
+    outcomes: tuple[str, ...] = ("pending",),
+    seen_online: bool = True,
+) -> None:
+    """Extract and store every stored page of ``site`` in ``outcomes``, with the learned template."""
+    templates = {lang: learned_template(archive.template_counts(site.key, lang)) for lang in langs}
+    for page in archive.pages_to_extract(site.key, langs, outcomes):
+        urls = (aliases or {}).get(page["url"], [])
+        extract_page(site, page, urls, templates[page["lang"]], archive, report, since, seen_online)
+
+
+def extract_page(
+    site: Site,
+    page: dict,
+    aliases: list[str],
+    template: frozenset[str],
+    archive: Archive,
+    report: RunReport,
+    since: date | None,
+    seen_online: bool,
+) -> None:
+    url, lang = page["url"], page["lang"]
     try:
-        extracted = extract(html, response.url, lang_hint=candidate.lang, hints=site.hints)
+        extracted = extract(archive.page_html(url), url, lang_hint=lang, hints=site.hints, template=template)
     except ExtractionError as exc:
-        archive.save_page(replace(page, extract_error=str(exc)))
-        report.error(candidate.url, f"could not extract a release ({exc}); raw page kept for re-extraction")
+        archive.mark_page(url, "error", str(exc))
+        report.error(url, f"could not extract a release ({exc}); raw page kept for re-extraction")
         return
-    if options.since and extracted.published_date and extracted.published_date < options.since:
-        archive.save_page(page)
+    if since and extracted.published_date and extracted.published_date < since:
+        archive.mark_page(url, "skipped")
         report.counts["releases_skipped"] += 1
-        log.info("%s: published %s, before --since; not archived", candidate.url, extracted.published_date)
+        log.info("%s: published %s, before --since; not archived", url, extracted.published_date)
         return
-    record = release_record(site, candidate, response, extracted)
-    outcome = archive.save_release(record, page)
+    record = release_record(site, lang, [url, *aliases], extracted)
+    outcome = archive.save_release(record, url, seen_online=seen_online)
     report.counts[f"releases_{outcome}"] += 1
     log.info("%s %s: %s", outcome, record.lang, record.url)
 
@@ -165,9 +207,9 @@ def response_problem(response: Response) -> str | None:
     return None
 
 
-def release_record(site: Site, candidate: Candidate, response: Response, extracted: Extracted) -> ReleaseRecord:
+def release_record(site: Site, page_lang: str, urls: list[str], extracted: Extracted) -> ReleaseRecord:
     url = extracted.url
-    lang = extracted.lang if extracted.lang in site.languages else candidate.lang
+    lang = extracted.lang if extracted.lang in site.languages else page_lang
     return ReleaseRecord(
         site=site.key,
         lang=lang,
@@ -183,7 +225,7 @@ def release_record(site: Site, candidate: Candidate, response: Response, extract
         alternates=extracted.alternates,
         translation_group=translation_group(site, url, extracted),
         node_id=extracted.node_id,
-        urls=[url, normalize_url(candidate.url), normalize_url(response.url)],
+        urls=[url, *(normalize_url(u) for u in urls)],
     )
 
 
@@ -196,3 +238,16 @@ def translation_group(site: Site, url: str, extracted: Extracted) -> str:
     return url
 
 
+def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> RunReport:
+    """Re-run extraction over every stored page, without the network.
+
+    The template counts are those of the stored pages; a release gets a new version only where
+    its text really changed; pages that failed before are tried again.
+    """
+    report = RunReport()
+    with Archive(archive_path) as archive:
+        for site in selected_sites(config, options):
+            langs = [lang for lang in site.languages if not options.langs or lang in options.langs]
+            report.sites_attempted += 1
+            extract_pages(site, langs, archive, report, outcomes=("pending", "release", "error"), seen_online=False)
+    return report

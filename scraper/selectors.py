@@ -37,6 +37,9 @@ CONTENT = (
 
 # Blocks of page furniture that sit next to the body inside an article: never body text, but
 # they carry metadata (tags, files, images) that is read before the body is isolated.
+# Metadata blocks that can sit inside the content node; removed after tags/files are read.
+CONTENT_FURNITURE = ("[class*=field--name-field-tags]", "[class*=tags]", "[class*=article-info]", "dl.article-info")
+
 TAG_LINKS = ("a[href*='/taxonomy/term/']", "[class*=field--name-field-tags] a", "[class*=tags] a", "a[rel=tag]")
 
 TITLE = ("article h1", "main h1", "h1.page-title", "h1")

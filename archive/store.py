@@ -274,6 +274,16 @@ class Archive:
         )
         return list(rows)
 
+    def pages_with_blocks(self, site: str, lang: str, keys: Iterable[str]) -> list[dict]:
+        """Extracted pages of a site and language that show any of the given template blocks."""
+        keys = list(keys)
+        return list(self.db.query(
+            f"""SELECT DISTINCT p.url, p.site, p.lang FROM pages p, json_each(p.block_keys) k
+                WHERE p.site = ? AND p.lang = ? AND p.outcome = 'release'
+                  AND k.value IN ({', '.join('?' for _ in keys)})""",
+            [site, lang, *keys],
+        ))
+
     def page_html(self, url: str) -> str:
         return decompress(self.db.execute("SELECT raw_html FROM pages WHERE url = ?", [url]).fetchone()[0])
 

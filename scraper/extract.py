@@ -30,6 +30,7 @@ from scraper.urls import normalize_url
 _NODE_ID = re.compile(r"/node/(\d+)(?:$|[/?#])")
 _BODY_NODE_CLASS = re.compile(r"\bpage-node-(\d+)\b")
 MIN_PARAGRAPH_CHARS = 25
+_BOILERPLATE_SELECTOR = ", ".join(selectors.BOILERPLATE)
 
 
 class ExtractionError(Exception):
@@ -179,10 +180,18 @@ def meta_published_date(tree: LexborHTMLParser) -> date | None:
 
 def remove_boilerplate(tree: LexborHTMLParser) -> None:
     """Remove navigation and page furniture in place. ``<header>`` inside an article stays."""
-    for selector in selectors.BOILERPLATE:
-        for node in tree.css(selector):
-            if node.tag == "header" and _has_ancestor(node, ("article", "main")):
-                continue
+    doomed: dict[int, LexborNode] = {}
+    for node in tree.css(_BOILERPLATE_SELECTOR):
+        if node.tag == "header" and _has_ancestor(node, ("article", "main")):
+            continue
+        doomed[node.mem_id] = node
+    _decompose_outermost(doomed)
+
+
+def _decompose_outermost(nodes: dict[int, LexborNode]) -> None:
+    """Decompose each node not inside another one of ``nodes`` (inner ones go with it)."""
+    for node in list(nodes.values()):
+        if not _has_ancestor_in(node, nodes):
             node.decompose()
 
 
@@ -219,9 +228,7 @@ def remove_template_elements(root: LexborNode, template: frozenset[str]) -> None
         key = block_key(inline_text(node))
         if key is not None and key in template:
             doomed[node.mem_id] = node
-    for node in list(doomed.values()):
-        if not _has_ancestor_in(node, doomed):
-            node.decompose()
+    _decompose_outermost(doomed)
 
 
 def _has_ancestor_in(node: LexborNode, nodes: dict[int, LexborNode]) -> bool:

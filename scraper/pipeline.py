@@ -114,12 +114,38 @@ def collect_site(site: Site, options: RunOptions, fetcher: Fetcher, archive: Arc
         report.error(exc.url, f"site {site.key} unreachable: {exc.cause}")
         return
     log.info("%s: %d release URLs discovered", site.key, len(candidates))
+    template_before = {lang: learned_template(archive.template_counts(site.key, lang)) for lang in langs}
     aliases: dict[str, list[str]] = {}
     for candidate in candidates:
         page_url = fetch_release_page(site, candidate, fetcher, archive, report)
         if page_url:
             aliases.setdefault(page_url, []).append(candidate.url)
     extract_pages(site, langs, archive, report, since=options.since, aliases=aliases)
+    reclean_with_new_template(site, langs, template_before, archive, report, done=set(aliases))
+
+
+def reclean_with_new_template(
+    site: Site,
+    langs: list[str],
+    template_before: dict[str, frozenset[str]],
+    archive: Archive,
+    report: RunReport,
+    done: set[str],
+) -> None:
+    """Re-extract archived releases whose pages show blocks that became template during this run.
+
+    Releases archived before their site's template was learned (the first pages of a new theme)
+    are cleaned as soon as enough pages show the same blocks; their text gets a new version.
+    """
+    for lang in langs:
+        template = learned_template(archive.template_counts(site.key, lang))
+        new_keys = template - template_before[lang]
+        if not new_keys:
+            continue
+        for page in archive.pages_with_blocks(site.key, lang, new_keys):
+            if page["url"] in done:
+                continue
+            extract_page(site, page, [], template, archive, report, since=None, seen_online=False)
 
 
 def fetch_release_page(

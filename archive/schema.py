@@ -103,13 +103,17 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             "releases_updated": int,
             "releases_unchanged": int,
             "releases_skipped": int,
+            "releases_removed": int,
+            "pages_not_modified": int,
+            "pages_disallowed": int,
             "errors": int,
             "error_log": str,
         },
         pk="id",
         defaults={
             "requests": 0, "pages_fetched": 0, "releases_new": 0, "releases_updated": 0,
-            "releases_unchanged": 0, "releases_skipped": 0, "errors": 0, "error_log": "[]",
+            "releases_unchanged": 0, "releases_skipped": 0, "releases_removed": 0, "pages_not_modified": 0,
+            "pages_disallowed": 0, "errors": 0, "error_log": "[]",
         },
     )
     db["releases"].enable_fts(["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER)

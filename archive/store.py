@@ -123,6 +123,68 @@ class Archive:
     def count(self, table: str) -> int:
         return self.db[table].count
 
+    def url_state(self, url: str) -> dict[str, Any] | None:
+        """What the archive knows of a URL: ``release_id`` and its stored page's validators."""
+        row = self.db.execute("SELECT release_id FROM release_urls WHERE url = ?", [url]).fetchone()
+        release_id = row[0] if row else None
+        pages = list(self.db.query(
+            """SELECT url AS page_url, etag, last_modified, fetched_at FROM pages
+               WHERE url = ? OR (release_id IS NOT NULL AND release_id = ?)
+               ORDER BY url = ? DESC, fetched_at DESC LIMIT 1""",
+            [url, release_id, url],
+        ))
+        if release_id is None and not pages:
+            return None
+        return {"release_id": release_id, **(pages[0] if pages else {"page_url": None, "etag": None,
+                                                                        "last_modified": None, "fetched_at": None})}
+
+    def is_archived(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM release_urls WHERE url = ?", [url]).fetchone() is not None
+
+    def last_successful_run(self) -> dict[str, Any] | None:
+        rows = list(self.db.query(
+            "SELECT * FROM runs WHERE status IN ('ok', 'partial') ORDER BY id DESC LIMIT 1"
+        ))
+        return rows[0] if rows else None
+
+    def failed_urls_of_last_run(self) -> list[str]:
+        row = self.db.execute("SELECT error_log FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return [entry["url"] for entry in json.loads(row[0])] if row and row[0] else []
+
+    def due_for_revalidation(self, site: str, langs: Iterable[str], limit: int) -> list[dict[str, Any]]:
+        """Live releases of a site whose page was checked longest ago."""
+        langs = list(langs)
+        if limit <= 0 or not langs:
+            return []
+        return list(self.db.query(
+            f"""SELECT r.url, r.lang FROM releases r LEFT JOIN pages p ON p.url = r.url
+                WHERE r.site = ? AND r.status = 'live' AND r.lang IN ({', '.join('?' for _ in langs)})
+                ORDER BY p.fetched_at, r.id LIMIT ?""",
+            [site, *langs, limit],
+        ))
+
+    def touch(self, release_id: int | None, page_url: str | None, seen_at: str) -> None:
+        """A release seen again unchanged: only ``last_seen`` (and the page's check time) move."""
+        with self.db.conn:
+            if release_id is not None:
+                self.db.execute(
+                    "UPDATE releases SET last_seen = ?, status = 'live', removed_on = NULL WHERE id = ?",
+                    [seen_at, release_id],
+                )
+            if page_url is not None:
+                self.db.execute("UPDATE pages SET fetched_at = ? WHERE url = ?", [seen_at, page_url])
+
+    def mark_removed(self, release_id: int, page_url: str | None, status: int, seen_at: str) -> bool:
+        """A release whose page now answers 404/410: kept, marked removed. True if newly removed."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "UPDATE releases SET status = 'removed', removed_on = ? WHERE id = ? AND status != 'removed'",
+                [seen_at[:10], release_id],
+            )
+            if page_url is not None:
+                self.db.execute("UPDATE pages SET fetched_at = ?, status = ? WHERE url = ?", [seen_at, status, page_url])
+        return cursor.rowcount > 0
+
     # --- writing ---------------------------------------------------------------------------
 
     def save_release(

@@ -103,6 +103,10 @@ class Config(_Strict):
     max_page_bytes: int = Field(default=10_000_000, gt=0)
     retries: int = Field(default=2, ge=0, le=10)
     retry_backoff: float = Field(default=2.0, ge=0)
+    max_connections: int = Field(default=2, ge=1, le=8)
+    obey_robots: bool = True
+    overlap_days: int = Field(default=7, ge=0)
+    revalidate_per_run: int = Field(default=5, ge=0)
     schedule: str = "30 2 * * *"
     sites: list[Site] = Field(min_length=1)
 

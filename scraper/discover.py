@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Iterable
+from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -37,6 +37,7 @@ class Candidate:
     lang: str
     listed_date: date | None = None
     source: str = "listing"
+    lastmod: date | None = None
 
 
 @dataclass(frozen=True)
@@ -159,26 +160,37 @@ def _iso_date(value: str | None) -> date | None:
         return None
 
 
-def discover(fetcher: Fetcher, site: Site, since: date | None, langs: Iterable[str]) -> list[Candidate]:
+def discover(
+    fetcher: Fetcher,
+    site: Site,
+    since: date | None,
+    langs: Iterable[str],
+    known: Callable[[str], bool] | None = None,
+) -> list[Candidate]:
     """Every release URL of ``site`` in ``langs`` from listings and sitemap, each once.
 
-    Raises :class:`FetchError` when the first listing page of a language cannot be fetched (the
-    site is unreachable); later failures are logged and discovery goes on with what it has.
+    With ``known`` (incremental runs), a listing stops at the first page whose releases are all
+    already archived. Raises :class:`FetchError` when the first listing page of a language cannot
+    be fetched (the site is unreachable); later failures are logged and discovery goes on.
     """
     langs = list(langs)
     found: dict[str, Candidate] = {}
     for lang in langs:
-        for candidate in walk_listing(fetcher, site, lang, since):
+        for candidate in walk_listing(fetcher, site, lang, since, known):
             found.setdefault(candidate.url, candidate)
     if site.sitemap:
         for candidate in read_sitemap(fetcher, site, since):
-            if candidate.lang in langs:
-                found.setdefault(candidate.url, candidate)
+            if candidate.lang not in langs:
+                continue
+            listed = found.get(candidate.url)
+            found[candidate.url] = replace(listed, lastmod=candidate.lastmod) if listed else candidate
     return list(found.values())
 
 
-def walk_listing(fetcher: Fetcher, site: Site, lang: str, since: date | None) -> list[Candidate]:
-    """Follow the news listing of one language until it reaches releases older than ``since``."""
+def walk_listing(
+    fetcher: Fetcher, site: Site, lang: str, since: date | None, known: Callable[[str], bool] | None = None
+) -> list[Candidate]:
+    """Follow the news listing of one language until releases older than ``since`` (or all known)."""
     url: str | None = site.language_root(lang) + site.news_path
     seen_pages: set[str] = set()
     candidates: list[Candidate] = []
@@ -200,10 +212,13 @@ def walk_listing(fetcher: Fetcher, site: Site, lang: str, since: date | None) ->
             break
         page = parse_listing(response.text, response.url, site, lang)
         candidates.extend(page.items)
-        if since and page.items and all(item.listed_date and item.listed_date < since for item in page.items):
+        if not page.items:
+            break
+        if since and all(item.listed_date and item.listed_date < since for item in page.items):
             log.info("%s: every release on the page is older than %s; stop paging", url, since)
             break
-        if not page.items:
+        if known is not None and all(known(item.url) for item in page.items):
+            log.info("%s: every release on the page is already archived; stop paging", url)
             break
         url = page.next_url
     return [item for item in candidates if not (since and item.listed_date and item.listed_date < since)]
@@ -234,7 +249,7 @@ def read_sitemap(fetcher: Fetcher, site: Site, since: date | None) -> list[Candi
             if since and entry.lastmod and entry.lastmod < since:
                 continue
             lang = release_language(site, entry_url)
-            candidates.append(Candidate(url=entry_url, lang=lang, listed_date=None, source="sitemap"))
+            candidates.append(Candidate(url=entry_url, lang=lang, source="sitemap", lastmod=entry.lastmod))
     return candidates
 
 

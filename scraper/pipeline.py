@@ -8,17 +8,18 @@ goes on. The returned :class:`RunReport` carries the counts and an overall statu
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 
-from archive.store import Archive, PageRecord, ReleaseRecord
+from archive.lock import ArchiveLock
+from archive.store import Archive, PageRecord, ReleaseRecord, utc_now
 from scraper.config import Config, Site
-from scraper.discover import Candidate, discover
+from scraper.discover import Candidate, discover, is_release_url, release_language
 from scraper.extract import Extracted, ExtractionError, extract
-from scraper.fetch import FetchError, Fetcher, FetchSettings, Response
+from scraper.fetch import FetchError, Fetcher, FetchSettings, Response, RobotsDisallowed
 from scraper.templates import learned_template, page_block_keys
 from scraper.urls import normalize_url
 
@@ -38,7 +39,10 @@ class RunOptions:
 class RunReport:
     counts: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(
-            ("requests", "pages_fetched", "releases_new", "releases_updated", "releases_unchanged", "releases_skipped"),
+            (
+                "requests", "pages_fetched", "pages_not_modified", "pages_disallowed", "releases_new",
+                "releases_updated", "releases_unchanged", "releases_skipped", "releases_removed",
+            ),
             0,
         )
     )
@@ -66,6 +70,8 @@ def fetch_settings(config: Config) -> FetchSettings:
         max_page_bytes=config.max_page_bytes,
         retries=config.retries,
         backoff=config.retry_backoff,
+        max_connections=config.max_connections,
+        obey_robots=config.obey_robots,
     )
 
 
@@ -79,17 +85,20 @@ def run(
     options: RunOptions,
     transport: httpx.BaseTransport | None = None,
 ) -> RunReport:
-    """Collect every selected site into the archive at ``archive_path``."""
+    """Collect every selected site into the archive at ``archive_path`` (one run at a time)."""
     sites = selected_sites(config, options)
     report = RunReport()
-    with Archive(archive_path) as archive, Fetcher(fetch_settings(config), transport=transport) as fetcher:
+    with ArchiveLock(archive_path), Archive(archive_path) as archive, \
+            Fetcher(fetch_settings(config), transport=transport) as fetcher:
+        plan = plan_run(config, archive, options)
         run_id = archive.start_run(
-            {"since": options.since, "sites": [s.key for s in sites], "langs": list(options.langs)}
+            {"since": options.since, "since_used": plan.since, "incremental": plan.incremental,
+             "sites": [s.key for s in sites], "langs": list(options.langs)}
         )
         status = "interrupted"
         try:
             for site in sites:
-                collect_site(site, options, fetcher, archive, report)
+                collect_site(site, plan, fetcher, archive, report)
             status = report.status
         finally:
             report.counts["requests"] = fetcher.requests_made
@@ -97,31 +106,145 @@ def run(
     return report
 
 
-def collect_site(site: Site, options: RunOptions, fetcher: Fetcher, archive: Archive, report: RunReport) -> None:
-    """Discover, then fetch every release page (stored raw), then extract them all.
+@dataclass(frozen=True)
+class RunPlan:
+    """What a run does, decided once from the options and the archive's history."""
+
+    since: date | None
+    incremental: bool
+    langs: tuple[str, ...]
+    retry_urls: frozenset[str]
+    revalidate_per_run: int
+
+
+def plan_run(config: Config, archive: Archive, options: RunOptions) -> RunPlan:
+    """``--since`` as given; without it, since the last successful run minus ``overlap_days``.
+
+    Without ``--since`` and with a successful run behind it, the run is incremental: listing pages
+    stop at the first page that holds only archived releases. The very first run (or one after
+    runs that never completed) reads everything.
+    """
+    since, incremental = options.since, False
+    if since is None:
+        last = archive.last_successful_run()
+        if last is not None:
+            since = date.fromisoformat(last["started_at"][:10]) - timedelta(days=config.overlap_days)
+            incremental = True
+    return RunPlan(
+        since=since,
+        incremental=incremental,
+        langs=options.langs,
+        retry_urls=frozenset(archive.failed_urls_of_last_run()),
+        revalidate_per_run=config.revalidate_per_run,
+    )
+
+
+def collect_site(site: Site, plan: RunPlan, fetcher: Fetcher, archive: Archive, report: RunReport) -> None:
+    """Discover, then fetch every release page that may be new or changed, then extract them all.
 
     Extraction comes after fetching so that template blocks learned from tonight's pages already
     clean tonight's releases (a new theme is clean on the first night it appears).
     """
-    langs = [lang for lang in site.languages if not options.langs or lang in options.langs]
+    langs = [lang for lang in site.languages if not plan.langs or lang in plan.langs]
     if not langs:
         return
     report.sites_attempted += 1
     try:
-        candidates = discover(fetcher, site, options.since, langs)
+        candidates = discover(fetcher, site, plan.since, langs, archive.is_archived if plan.incremental else None)
     except FetchError as exc:
         report.unreachable_sites.append(site.key)
         report.error(exc.url, f"site {site.key} unreachable: {exc.cause}")
         return
-    log.info("%s: %d release URLs discovered", site.key, len(candidates))
+    candidates = add_followups(site, langs, candidates, plan, archive)
+    log.info("%s: %d release URLs to check", site.key, len(candidates))
     template_before = {lang: learned_template(archive.template_counts(site.key, lang)) for lang in langs}
     aliases: dict[str, list[str]] = {}
     for candidate in candidates:
-        page_url = fetch_release_page(site, candidate, fetcher, archive, report)
+        page_url = check_release(site, candidate, fetcher, archive, report)
         if page_url:
             aliases.setdefault(page_url, []).append(candidate.url)
-    extract_pages(site, langs, archive, report, since=options.since, aliases=aliases)
+    extract_pages(site, langs, archive, report, since=plan.since, aliases=aliases)
     reclean_with_new_template(site, langs, template_before, archive, report, done=set(aliases))
+
+
+def add_followups(
+    site: Site, langs: list[str], candidates: list[Candidate], plan: RunPlan, archive: Archive
+) -> list[Candidate]:
+    """Discovered URLs, plus last run's failures (retried) and the releases due for revalidation."""
+    found = {candidate.url: candidate for candidate in candidates}
+    for url in sorted(plan.retry_urls):
+        lang = release_language(site, url)
+        if lang in langs and is_release_url(site, url) and url not in found:
+            found[url] = Candidate(url=url, lang=lang, source="retry")
+    for row in archive.due_for_revalidation(site.key, langs, plan.revalidate_per_run):
+        if row["url"] in found:
+            found[row["url"]] = replace(found[row["url"]], source="revalidate")
+        else:
+            found[row["url"]] = Candidate(url=row["url"], lang=row["lang"], source="revalidate")
+    return list(found.values())
+
+
+def needs_fetch(candidate: Candidate, state: dict | None) -> bool:
+    """Whether a URL must be requested: new, failed before, due for revalidation, or changed per sitemap."""
+    if state is None or state["release_id"] is None or candidate.source in ("retry", "revalidate"):
+        return True
+    checked = state["fetched_at"]
+    return bool(candidate.lastmod and (checked is None or candidate.lastmod.isoformat() > checked[:10]))
+
+
+def check_release(
+    site: Site, candidate: Candidate, fetcher: Fetcher, archive: Archive, report: RunReport
+) -> str | None:
+    """Bring one release URL up to date; returns the URL of a page stored for extraction, if any.
+
+    An archived release with no sign of change is not requested (its ``last_seen`` moves); one
+    that is requested carries its ETag/Last-Modified, and a 304 costs no download. A 404 or 410 for
+    an archived release marks it removed; it is never deleted.
+    """
+    state = archive.url_state(candidate.url)
+    now = utc_now()
+    if not needs_fetch(candidate, state):
+        archive.touch(state["release_id"], None, now)
+        report.counts["releases_unchanged"] += 1
+        return None
+    try:
+        response = fetcher.get(candidate.url, etag=state and state["etag"], last_modified=state and state["last_modified"])
+    except RobotsDisallowed as exc:
+        report.counts["pages_disallowed"] += 1
+        log.warning("%s", exc)
+        return None
+    except FetchError as exc:
+        report.error(exc.url, exc.cause)
+        return None
+    known = state is not None and state["release_id"] is not None
+    if response.status == 304 and state is not None:
+        archive.touch(state["release_id"], state["page_url"], now)
+        report.counts["pages_not_modified"] += 1
+        report.counts["releases_unchanged"] += known
+        return None
+    if response.status in (404, 410) and known:
+        if archive.mark_removed(state["release_id"], state["page_url"], response.status, now):
+            report.counts["releases_removed"] += 1
+            log.info("removed (HTTP %s): %s", response.status, candidate.url)
+        return None
+    return store_page(site, candidate, response, archive, report)
+
+
+def store_page(site: Site, candidate: Candidate, response: Response, archive: Archive, report: RunReport) -> str | None:
+    """Store a downloaded release page raw (outcome 'pending'); None when it is not a usable page."""
+    report.counts["pages_fetched"] += 1
+    problem = response_problem(response)
+    if problem:
+        report.error(candidate.url, problem)
+        return None
+    html = response.text
+    page = PageRecord(
+        url=normalize_url(response.url), site=site.key, lang=candidate.lang, fetched_at=response.fetched_at,
+        status=response.status, content_type=response.content_type, html=html,
+        etag=response.etag, last_modified=response.last_modified,
+    )
+    archive.save_fetched_page(page, page_block_keys(html))
+    return page.url
 
 
 def reclean_with_new_template(
@@ -146,30 +269,6 @@ def reclean_with_new_template(
             if page["url"] in done:
                 continue
             extract_page(site, page, [], template, archive, report, since=None, seen_online=False)
-
-
-def fetch_release_page(
-    site: Site, candidate: Candidate, fetcher: Fetcher, archive: Archive, report: RunReport
-) -> str | None:
-    """Download one release URL and store it raw; returns the stored page's URL, or None on failure."""
-    try:
-        response = fetcher.get(candidate.url)
-    except FetchError as exc:
-        report.error(exc.url, exc.cause)
-        return None
-    report.counts["pages_fetched"] += 1
-    problem = response_problem(response)
-    if problem:
-        report.error(candidate.url, problem)
-        return None
-    html = response.text
-    page = PageRecord(
-        url=normalize_url(response.url), site=site.key, lang=candidate.lang, fetched_at=response.fetched_at,
-        status=response.status, content_type=response.content_type, html=html,
-        etag=response.etag, last_modified=response.last_modified,
-    )
-    archive.save_fetched_page(page, page_block_keys(html))
-    return page.url
 
 
 def extract_pages(
@@ -271,7 +370,7 @@ def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> 
     its text really changed; pages that failed before are tried again.
     """
     report = RunReport()
-    with Archive(archive_path) as archive:
+    with ArchiveLock(archive_path), Archive(archive_path) as archive:
         for site in selected_sites(config, options):
             langs = [lang for lang in site.languages if not options.langs or lang in options.langs]
             report.sites_attempted += 1

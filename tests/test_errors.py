@@ -58,7 +58,7 @@ def test_unparseable_page_is_kept_raw_and_logged(tmp_path, server):
 
 
 def test_failure_on_a_later_run_loses_nothing_already_archived(tmp_path, server):
-    config = write_config(tmp_path, server.base_url)
+    config = write_config(tmp_path, server.base_url, revalidate_per_run=100)  # re-check every release
     assert scrape("run", "--config", str(config), "--since", SINCE.isoformat()).exit_code == 0
     broken = RECENT[0]["path"]
     server.overrides[broken] = Served(500, "text/html", b"<html><body>Internal error</body></html>")

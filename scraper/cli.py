@@ -2,6 +2,10 @@
 
 Exit codes: 0 success; 1 unexpected error; 2 bad config or usage; 3 the run finished but some
 pages failed (listed in the ``runs`` table); 4 no configured site could be reached.
+
+The commands' work lives in library modules: :mod:`scraper.pipeline` (run), :mod:`scraper.schedule`,
+:mod:`archive.queries` with :mod:`scraper.status` and :mod:`scraper.export` (status, sites, export),
+:mod:`archive.browse` (serve) and :mod:`scraper.logs` (log lines, progress, summaries).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 import click
 
 from archive.store import ArchiveError
-from scraper import pipeline
+from scraper import logs, pipeline
 from scraper.config import Config, ConfigError, load_config
 
 EXIT_OK = 0
@@ -30,10 +34,9 @@ class ConfigProblem(click.ClickException):
     exit_code = EXIT_CONFIG
 
 
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("httpx").setLevel(logging.WARNING if verbose < 2 else logging.DEBUG)
+def _setup_logging(verbose: int, quiet: bool, log_json: bool = False) -> None:
+    """Log lines on stderr (JSON with ``log_json``) and, on a terminal, a progress line."""
+    logs.setup_logging(verbose, quiet, log_json)
 
 
 def _load(config_path: str) -> Config:
@@ -71,10 +74,19 @@ config_option = click.option(
 def cli() -> None:
     """Collect IOM country-office press releases into a searchable SQLite archive.
 
+    Each command has its own help with examples: scrape COMMAND --help.
+
     \b
-    Example:
-        scrape run --since 2024-01-01
-        datasette archive.db
+    Examples:
+        scrape run --since 2024-01-01     collect once (first run: pick how far back)
+        scrape schedule                   collect on config.yaml's schedule, until stopped
+        scrape status                     last runs, totals per site and language
+        scrape serve                      explore in Datasette, http://127.0.0.1:8001
+        scrape export -f csv -o all.csv   releases for spreadsheets, R or pandas
+
+    \b
+    Exit codes: 0 success; 1 unexpected error; 2 bad config or usage; 3 the run
+    finished but some pages failed (see scrape status); 4 no site was reachable.
     """
 
 
@@ -86,9 +98,8 @@ def cli() -> None:
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language, e.g. ru (repeatable).")
 @click.option("--archive", "archive_override", type=click.Path(dir_okay=False),
               help="Archive file; default: 'archive' from the config.")
-@click.option("-v", "--verbose", count=True, help="Log each release (-vv: each request).")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors, no summary.")
-def run(config_path, since, sites, langs, archive_override, verbose, quiet) -> None:
+@logs.logging_options
+def run(config_path, since, sites, langs, archive_override, verbose, quiet, log_json) -> None:
     """Discover, fetch, clean and archive releases from every configured site.
 
     \b
@@ -96,8 +107,9 @@ def run(config_path, since, sites, langs, archive_override, verbose, quiet) -> N
         scrape run --since 2024-01-01
         scrape run --site kazakhstan --lang ru --since 2023-06-01 -v
         scrape run --config tests/fixtures/fixture-config.yaml --archive /tmp/fixture.db
+        scrape run --log-json 2>> collect.log
     """
-    _setup_logging(verbose, quiet)
+    _setup_logging(verbose, quiet, log_json)
     config = _load(config_path)
     for key in sites:
         if key not in {site.key for site in config.sites}:
@@ -108,17 +120,7 @@ def run(config_path, since, sites, langs, archive_override, verbose, quiet) -> N
         report = pipeline.run(config, path, pipeline.RunOptions(since=since, sites=tuple(sites), langs=tuple(langs)))
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
-    if not quiet:
-        counts = report.counts
-        click.echo(
-            f"{path}: {counts['releases_new']} new, {counts['releases_updated']} updated, "
-            f"{counts['releases_unchanged']} unchanged, {counts['releases_skipped']} older than --since; "
-            f"{counts['pages_fetched']} pages in {counts['requests']} requests, "
-            f"{len(report.errors)} errors, {time.monotonic() - started:.1f} s",
-            err=True,
-        )
-    for error in report.errors:
-        click.echo(f"error: {error['url']}: {error['error']}", err=True)
+    logs.echo_summary(path, report, time.monotonic() - started, quiet=quiet, log_json=log_json)
     if report.status == "failed":
         sys.exit(EXIT_UNREACHABLE)
     if report.status == "partial":
@@ -163,6 +165,291 @@ def reextract(config_path, sites, langs, archive_override, verbose) -> None:
         click.echo(f"error: {error['url']}: {error['error']}", err=True)
     if report.errors:
         sys.exit(EXIT_PARTIAL)
+
+
+archive_option = click.option(
+    "--archive", "archive_override", type=click.Path(dir_okay=False),
+    help="Archive file; default: 'archive' from the config (which is then not needed).",
+)
+
+
+def _archive_for_reading(config_path: str, archive_override: str | None) -> Path:
+    """The archive to read: ``--archive`` (no config needed), else the config's ``archive``."""
+    if archive_override:
+        return Path(archive_override)
+    return archive_path(_load(config_path), config_path, None)
+
+
+def _open_readonly(path: Path):
+    from archive.queries import ArchiveMissing, connect_readonly
+
+    try:
+        return connect_readonly(path)
+    except ArchiveMissing as exc:
+        raise ConfigProblem(str(exc)) from None
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@config_option
+@click.option("--since", callback=_parse_since, metavar="YYYY-MM-DD",
+              help="Each run: only releases published on or after this date.")
+@click.option("--days", type=click.IntRange(min=1), metavar="N",
+              help="Each run: only releases published in the last N days (default: since the last "
+                   "successful run, minus the config's overlap_days).")
+@click.option("--site", "sites", multiple=True, metavar="KEY", help="Only this site (repeatable).")
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language (repeatable).")
+@archive_option
+@click.option("--run-now", is_flag=True, help="Also run once right away, then on the schedule.")
+@click.option("--misfire-grace", type=click.IntRange(min=1), default=3600, show_default=True, metavar="SECONDS",
+              help="A run that could not start on time (machine asleep, previous run still going) "
+                   "still starts if it is at most this late; later ones are skipped.")
+@click.option("--timezone", "zone", metavar="ZONE",
+              help="Time zone of the schedule, e.g. Asia/Almaty (default: the machine's).")
+@click.option("--next", "show_next", type=click.IntRange(min=1), metavar="N",
+              help="Print the next N run times and exit (check a schedule).")
+@logs.logging_options
+def schedule(config_path, since, days, sites, langs, archive_override, run_now, misfire_grace, zone, show_next,
+             verbose, quiet, log_json) -> None:
+    """Run collection on the config's `schedule` (crontab syntax) until SIGTERM or Ctrl-C.
+
+    A long-running process for a server (systemd, a container). The crontab line means what it
+    means to cron: `0 2 * * 0` is Sundays at 02:00, `30 2 * * 1-5` weekdays at 02:30. One run at
+    a time; runs missed while the machine slept or a run was still going are merged into one.
+    SIGTERM or Ctrl-C abandons the release being collected (nothing half-written is kept), marks
+    the run `interrupted` and exits 0. Like `scrape run` without --since, each run collects what
+    appeared since the last successful run (minus the config's overlap_days).
+
+    \b
+    Examples:
+        scrape schedule --next 5
+        scrape schedule --run-now --log-json
+        scrape schedule --days 14 --timezone Asia/Almaty
+    """
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from archive.lock import ArchiveLocked
+    from scraper.schedule import Scheduled, crontab_trigger, next_fire_times
+
+    if since and days is not None:
+        raise click.UsageError("give --since or --days, not both")
+    _setup_logging(verbose, quiet, log_json)
+    config = _load(config_path)
+    for key in sites:
+        if key not in {site.key for site in config.sites}:
+            raise ConfigProblem(f"--site {key}: no such site in {config_path} (have: {', '.join(s.key for s in config.sites)})")
+    try:
+        import tzlocal
+
+        tz = ZoneInfo(zone) if zone else tzlocal.get_localzone()
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigProblem(f"--timezone {zone}: not a time zone name such as Europe/Berlin or Asia/Almaty") from None
+    try:
+        trigger = crontab_trigger(config.schedule, timezone=tz)
+    except ValueError as exc:
+        raise ConfigProblem(f"{config_path}: schedule: {exc}") from None
+    upcoming = next_fire_times(trigger, show_next or 1, datetime.now(tz))
+    if show_next:
+        for moment in upcoming:
+            click.echo(moment.strftime("%a %Y-%m-%d %H:%M %Z"))
+        return
+    path = archive_path(config, config_path, archive_override)
+    try:
+        from archive.store import Archive
+
+        Archive(path).close()  # fail now, not at 2 a.m., if the archive cannot be used
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    window = timedelta(days=days) if days else None
+
+    def collect() -> None:
+        started = time.monotonic()
+        first = since or (datetime.now(tz).date() - window if window else None)
+        try:
+            report = pipeline.run(config, path, pipeline.RunOptions(since=first, sites=tuple(sites), langs=tuple(langs)))
+        except (ArchiveError, ArchiveLocked) as exc:  # e.g. a manual `scrape run` still going: try next time
+            logging.getLogger("scraper.schedule").error("run skipped: %s", exc)
+            return
+        logs.echo_summary(path, report, time.monotonic() - started, quiet=quiet, log_json=log_json)
+
+    scheduled = Scheduled(collect, trigger, misfire_grace_time=misfire_grace, run_now=run_now, timezone=tz)
+    if not quiet:
+        click.echo(f"scrape schedule: collecting into {path} at '{config.schedule}' ({tz}); "
+                   f"next run {'now' if run_now else upcoming[0].strftime('%a %Y-%m-%d %H:%M %Z')}; "
+                   "stop with Ctrl-C or SIGTERM", err=True)
+    scheduled.start()
+    if not quiet:
+        click.echo("scrape schedule: stopped" + (" (the run in progress was interrupted; the next run completes it)"
+                                                 if scheduled.interrupted_runs else ""), err=True)
+
+
+@cli.command()
+@config_option
+@archive_option
+@click.option("--runs", "run_count", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="How many recent runs to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the same information as JSON.")
+def status(config_path, archive_override, run_count, as_json) -> None:
+    """Show the last runs and what the archive holds, per site and language.
+
+    Reads the archive read-only, so it is safe while a run is going. Shows each recent run's
+    start, duration, status and counts (new, updated, unchanged, older than --since, found
+    removed, failed), the failures of the latest run that had any, releases per site and language
+    with their oldest and newest dates, and the newest release of every site.
+
+    \b
+    Examples:
+        scrape status
+        scrape status --runs 30 --json
+    """
+    import json
+
+    from archive import queries
+    from scraper.status import status_text
+
+    path = _archive_for_reading(config_path, archive_override)
+    conn = _open_readonly(path)
+    try:
+        data = {
+            "archive": str(path),
+            "summary": queries.archive_summary(conn),
+            "runs": queries.recent_runs(conn, run_count),
+            "totals": queries.totals(conn),
+            "newest": queries.newest_per_site(conn),
+        }
+    finally:
+        conn.close()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(status_text(path, data["summary"], data["runs"], data["totals"], data["newest"]))
+
+
+@cli.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the sites as JSON.")
+def sites(config_path, as_json) -> None:
+    """List the configured sites, their languages and where their releases are discovered.
+
+    \b
+    Example:
+        scrape sites --config tests/fixtures/fixture-config.yaml
+    """
+    import json
+
+    from scraper.status import site_entry, sites_text
+
+    config = _load(config_path)
+    if as_json:
+        click.echo(json.dumps([site_entry(site) for site in config.sites], ensure_ascii=False, indent=2))
+    else:
+        click.echo(sites_text(config))
+
+
+@cli.command()
+@config_option
+@click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="JSON Lines (one object per release) or CSV (one row per release).")
+@click.option("--since", callback=_parse_since, metavar="YYYY-MM-DD",
+              help="Only releases published on or after this date (undated ones are left out).")
+@click.option("--site", "sites", multiple=True, metavar="KEY", help="Only this site (repeatable).")
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language (repeatable).")
+@click.option("--unique", is_flag=True, help="Leave out cross-posts (releases with a duplicate_of).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write to this file (replaced only when complete); default: standard output.")
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark, so Excel reads Cyrillic CSV correctly.")
+@archive_option
+def export(config_path, fmt, since, sites, langs, unique, output, bom, archive_override) -> None:
+    """Export releases as JSON Lines or CSV, oldest first, for work outside SQLite.
+
+    Every column of `releases` is included (see the README); in JSON Lines, tags, images,
+    attachments and alternates are real arrays and objects, in CSV they are JSON text.
+
+    \b
+    Examples:
+        scrape export --format csv --since 2024-01-01 --output releases-2024.csv
+        scrape export --lang kk --unique > kazakh.jsonl
+    """
+    from archive import queries
+    from scraper.export import export as write_rows
+    from scraper.export import export_to_file
+
+    path = _archive_for_reading(config_path, archive_override)
+    conn = _open_readonly(path)
+    rows = queries.export_rows(conn, since=since, sites=sites, langs=langs, unique=unique)
+    try:
+        if output:
+            count = export_to_file(rows, fmt, output, bom=bom)
+        else:
+            stream = click.get_text_stream("stdout")
+            if bom:
+                stream.write("\ufeff")
+            count = write_rows(rows, fmt, stream)
+            stream.flush()
+    except BrokenPipeError:  # e.g. `scrape export | head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        conn.close()
+    click.echo(f"{count} releases exported" + (f" to {output}" if output else ""), err=True)
+
+
+@cli.command()
+@config_option
+@archive_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option("--immutable", is_flag=True,
+              help="Open the file as immutable (faster; only for a copy no run writes to while it is served).")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Fetch one path (e.g. /archive/releases.json), print it and exit; exit 1 unless HTTP 200.")
+@click.option("--metadata", "print_metadata", is_flag=True,
+              help="Print the Datasette metadata as JSON and exit (for running `datasette` yourself).")
+def serve(config_path, archive_override, host, port, immutable, get_path, print_metadata) -> None:
+    """Explore the archive in Datasette: search, facets, canned queries and release pages.
+
+    Opens the archive read-only, so browsing never blocks a nightly run and new releases appear
+    without a restart. `releases` opens newest first with a search box and facets on site,
+    language, year and tags; a release's title leads to its page (text, date, dateline, links to
+    translations, versions and cross-posts).
+
+    \b
+    Examples:
+        scrape serve                      # then open http://127.0.0.1:8001/archive/releases
+        scrape serve --get "/archive/releases.json?_search=trafficking"
+        scrape serve --metadata > metadata.json
+    """
+    import json
+
+    from archive import browse
+
+    path = _archive_for_reading(config_path, archive_override)
+    if print_metadata:
+        click.echo(json.dumps(browse.metadata(browse.database_name(path)), ensure_ascii=False, indent=2))
+        return
+    _open_readonly(path).close()
+    datasette = browse.make_datasette(path, immutable=immutable)
+    if get_path:
+        import asyncio
+
+        response = asyncio.run(datasette.client.get(get_path))
+        click.echo(response.text)
+        if response.status_code != 200:
+            click.echo(f"HTTP {response.status_code} for {get_path}", err=True)
+            sys.exit(1)
+        return
+    import uvicorn
+
+    name = browse.database_name(path)
+    click.echo(f"Serving {path} {'immutable' if immutable else 'read-only'} at "
+               f"http://{host}:{port}/{name}/releases (Ctrl-C to stop)", err=True)
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

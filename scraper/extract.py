@@ -30,6 +30,8 @@ from scraper.urls import normalize_url
 _NODE_ID = re.compile(r"/node/(\d+)(?:$|[/?#])")
 _BODY_NODE_CLASS = re.compile(r"\bpage-node-(\d+)\b")
 MIN_PARAGRAPH_CHARS = 25
+MAX_CAPTION_CHARS = 300
+MAX_LABEL_CHARS = 25
 _BOILERPLATE_SELECTOR = ", ".join(selectors.BOILERPLATE)
 
 
@@ -96,9 +98,11 @@ def extract(
         source = "visible" if published else None
 
     remove_furniture(content)
-    blocks = text_blocks(content)
-    if not trusted:
-        blocks = drop_template_blocks(blocks, template)
+    if trusted:
+        blocks = text_blocks(content)
+    else:
+        blocks = drop_template_blocks([b.text for b in main_segment(blocks_of(content), template)], template)
+        blocks = drop_captions(blocks, found_images)
     blocks = drop_leading_dates(clean.clean_blocks(blocks, title), lang)
     if not blocks:
         raise ExtractionError("the article body is empty")
@@ -216,19 +220,7 @@ def find_content(
         matches = [node for node in tree.css(selector) if _text_length(node) > 0]
         if matches:
             return max(matches, key=_text_length), True
-    if template and tree.body is not None:
-        remove_template_elements(tree.body, template)
-    return best_scored_block(tree.body), False
-
-
-def remove_template_elements(root: LexborNode, template: frozenset[str]) -> None:
-    """Remove every element whose whole text is a learned template block."""
-    doomed: dict[int, LexborNode] = {}
-    for node in root.css("p, li, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, dl, dd, dt, td, span, a, div, section"):
-        key = block_key(inline_text(node))
-        if key is not None and key in template:
-            doomed[node.mem_id] = node
-    _decompose_outermost(doomed)
+    return best_scored_block(tree.body, template), False
 
 
 def _has_ancestor_in(node: LexborNode, nodes: dict[int, LexborNode]) -> bool:
@@ -252,6 +244,12 @@ def drop_template_blocks(blocks: list[str], template: frozenset[str]) -> list[st
     return kept
 
 
+def drop_captions(blocks: list[str], found_images: list[dict[str, str]]) -> list[str]:
+    """Image captions printed in the text flow; they are kept with the image instead."""
+    captions = [image["caption"] for image in found_images if image["caption"]]
+    return [block for block in blocks if not any(clean.same_text(block, caption) for caption in captions)]
+
+
 def remove_furniture(content: LexborNode) -> None:
     """Remove tag lists and similar metadata blocks that sit inside the content node."""
     for selector in selectors.CONTENT_FURNITURE:
@@ -271,15 +269,18 @@ def _is_date_line(text: str, lang: str | None) -> bool:
     return parse_date(text, lang) is not None or bool(sep and len(label) <= 25 and parse_date(rest.strip(), lang))
 
 
-def best_scored_block(root: LexborNode | None) -> LexborNode | None:
-    """Readability-style fallback: paragraphs vote for their parent (and half for the grandparent)."""
+def best_scored_block(root: LexborNode | None, template: frozenset[str] = frozenset()) -> LexborNode | None:
+    """Readability-style fallback: paragraphs vote for their parent (and half for the grandparent).
+
+    Paragraphs that are learned template text do not vote.
+    """
     if root is None:
         return None
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     for paragraph in root.css("p, pre, blockquote, li"):
         text = clean.normalize_space(inline_text(paragraph))
-        if len(text) < MIN_PARAGRAPH_CHARS:
+        if len(text) < MIN_PARAGRAPH_CHARS or (template and block_key(text) in template):
             continue
         score = 1 + text.count(",") + text.count("،") + min(len(text) // 100, 3)
         parent = paragraph.parent
@@ -386,16 +387,53 @@ def inline_text(node: LexborNode) -> str:
     return " ".join(block.replace("\n", " ") for block in text_blocks(node))
 
 
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-like piece of text, with how much of it is link text."""
+
+    text: str
+    link_chars: int = 0
+    links: int = 0
+    mail_links: int = 0
+
+    @property
+    def is_furniture(self) -> bool:
+        """Page furniture at the end of an article rather than a paragraph of it.
+
+        Several links making up most of the text ("Share: Facebook Twitter"), a short label
+        followed only by links to pages or files ("Topics: Climate Migration", "Downloads: report
+        (PDF)"; not a "Contact: name@iom.int" line), or a dangling label ("Attachments:").
+        """
+        text = clean.normalize_space(self.text)
+        if not text:
+            return True
+        if self.links >= 2 and self.link_chars >= 0.5 * len(text):
+            return True
+        label, colon, rest = text.partition(":")
+        if not colon or len(label) > MAX_LABEL_CHARS:
+            return False
+        if not rest.strip():
+            return True
+        return self.links > self.mail_links and self.link_chars >= 0.8 * len(rest.strip())
+
+
 def text_blocks(root: LexborNode) -> list[str]:
     """The text of ``root`` as blocks: one per paragraph-like element, one per list (item per line)."""
-    blocks: list[str] = []
+    return [block.text for block in blocks_of(root)]
+
+
+def blocks_of(root: LexborNode) -> list[Block]:
+    """:func:`text_blocks` with link statistics per block."""
+    blocks: list[Block] = []
     current: list[str] = []
+    links = {"chars": 0, "count": 0, "mail": 0}
 
     def flush() -> None:
         text = "".join(current)
         current.clear()
         if text.strip():
-            blocks.append(text)
+            blocks.append(Block(text, links["chars"], links["count"], links["mail"]))
+        links["chars"] = links["count"] = links["mail"] = 0
 
     def walk(node: LexborNode) -> None:
         for child in node.iter(include_text=True):
@@ -407,7 +445,10 @@ def text_blocks(root: LexborNode) -> list[str]:
             elif tag in selectors.LIST_TAGS:
                 flush()
                 items = [clean.normalize_space(inline_text(li)) for li in child.iter() if li.tag == "li"]
-                blocks.append("\n".join(item for item in items if item))
+                linked = child.css("a")
+                text = "\n".join(item for item in items if item)
+                if text:
+                    blocks.append(Block(text, sum(len(a.text(deep=True, strip=True)) for a in linked), len(linked)))
             elif tag in ("td", "th"):
                 current.append(" ")
                 walk(child)
@@ -419,11 +460,33 @@ def text_blocks(root: LexborNode) -> list[str]:
             elif tag.startswith("-"):
                 continue
             else:
+                if tag == "a":
+                    links["count"] += 1
+                    links["chars"] += len(child.text(deep=True, strip=True))
+                    links["mail"] += (child.attributes.get("href") or "").startswith(("mailto:", "tel:"))
                 walk(child)
 
     walk(root)
     flush()
     return blocks
+
+
+def main_segment(blocks: list[Block], template: frozenset[str]) -> list[Block]:
+    """For content found by scoring: the run of blocks between template blocks with the most text.
+
+    Learned template blocks (menus, notices, "Related News" headings) separate the body from the
+    teasers and furniture around it; trailing furniture ("Topics: A B") is cut off.
+    """
+    segments: list[list[Block]] = [[]]
+    for block in blocks:
+        if block_key(block.text) in template:
+            segments.append([])
+        else:
+            segments[-1].append(block)
+    best = max(segments, key=lambda segment: sum(len(b.text) - b.link_chars for b in segment))
+    while best and best[-1].is_furniture:
+        best = best[:-1]
+    return best
 
 
 # --- attached media and tags ----------------------------------------------------------------
@@ -438,7 +501,7 @@ def images(scope: LexborNode, page_url: str) -> list[dict[str, str]]:
         if not src or src.startswith("data:") or "logo" in src.lower() or src.lower().endswith(".svg"):
             continue
         width = img.attributes.get("width") or ""
-        if width.isdigit() and int(width) < 50:
+        if width.isdigit() and int(width) < 50 or _is_linked_icon(img):
             continue
         url = urljoin(page_url, src)
         if url in seen:
@@ -452,7 +515,21 @@ def images(scope: LexborNode, page_url: str) -> list[dict[str, str]]:
     return found
 
 
+def _is_linked_icon(img: LexborNode) -> bool:
+    """An image inside a link to something that is not an image: a print, e-mail or share button."""
+    node = img.parent
+    for _ in range(3):
+        if node is None:
+            return False
+        if node.tag == "a":
+            href = (node.attributes.get("href") or "").lower().split("?")[0]
+            return not href.endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))
+        node = node.parent
+    return False
+
+
 def _caption(img: LexborNode) -> str:
+    """``<figcaption>`` or a caption-classed element near the image, else a short text right after it."""
     node = img.parent
     for _ in range(3):
         if node is None:
@@ -461,6 +538,13 @@ def _caption(img: LexborNode) -> str:
         if caption is not None:
             return clean.normalize_space(inline_text(caption))
         node = node.parent
+    sibling = img.next
+    while sibling is not None and sibling.tag == "-text" and not (sibling.text_content or "").strip():
+        sibling = sibling.next
+    if sibling is not None and sibling.tag in ("span", "small", "em", "i", "p", "div"):
+        text = clean.normalize_space(inline_text(sibling))
+        if 0 < len(text) <= MAX_CAPTION_CHARS:
+            return text
     return ""
 
 

@@ -19,7 +19,7 @@ BOILERPLATE = (
     "[class*=related]", "[id*=related]", "[class*=view-mode-teaser]", "[class*=teaser]",
     "[class*=share]", "[class*=social]", "[class*=newsletter]", "[class*=subscribe]",
     "[class*=sdg]", "[class*=site-footer]", "[class*=region-footer]", "[class*=region-header]",
-    "[class*=pager]", "[class*=tabs]", "[class*=toolbar]",
+    "[class*=pager]", "[class*=pagenav]", "[class*=pagination]", "[class*=tabs]", "[class*=toolbar]",
 )
 
 # Where IOM's Drupal themes (and many CMSs) put the body of an article, most specific first.

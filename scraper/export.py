@@ -1,0 +1,63 @@
+"""``scrape export``: releases as JSON Lines or CSV, for people who work outside SQLite.
+
+JSON Lines: one object per release, the JSON columns (``tags``, ``images``, ``attachments``,
+``alternates``) as real arrays and objects. CSV: one row per release with a header; those columns
+stay JSON text and the body keeps its blank lines inside a quoted field (any CSV reader handles it).
+A file is written to a temporary name and renamed when complete, so an interrupted export never
+leaves a half file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Iterable
+
+from archive.queries import EXPORT_COLUMNS, JSON_COLUMNS
+
+FORMATS = ("jsonl", "csv")
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    count = 0
+    for row in rows:
+        record = {key: json.loads(value) if key in JSON_COLUMNS and value else value for key, value in row.items()}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+WRITERS = {"jsonl": write_jsonl, "csv": write_csv}
+
+
+def export(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
+    """Write ``rows`` to an open text stream; returns how many were written."""
+    return WRITERS[fmt](rows, out)
+
+
+def export_to_file(rows: Iterable[dict[str, Any]], fmt: str, path: str | Path, bom: bool = False) -> int:
+    """Write ``rows`` to ``path`` atomically (UTF-8; with ``bom`` a byte order mark for Excel)."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+            count = export(rows, fmt, out)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

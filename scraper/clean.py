@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _DECORATIVE = re.compile(r"^[\W_]*$")  # only punctuation, symbols or nothing: "***", "—", "• • •"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def normalize_space(text: str) -> str:
-    """One line of text with every run of whitespace as one space, invisible characters removed."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    """One line of text with every run of whitespace (NBSP included) as one space, invisible characters removed."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def is_decorative(line: str) -> bool:

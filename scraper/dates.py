@@ -195,6 +195,49 @@ def _parse_kazakh(text: str) -> datetime.date | None:
     return None
 
 
+_EN_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_RU_MONTH_STEMS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
+    "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}
+_EN_MONTH_ALT = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+_RU_MONTH_RE = r"(январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
+_WEEKDAY_PREFIX = (
+    r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\.?,?\s+)?"
+)
+_EN_DAY_FIRST_RE = re.compile(rf"^{_WEEKDAY_PREFIX}(\d{{1,2}})\s+({_EN_MONTH_ALT})\.?,?\s+(\d{{4}})$")
+_EN_MONTH_FIRST_RE = re.compile(
+    rf"^{_WEEKDAY_PREFIX}({_EN_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$"
+)
+_RU_DAY_FIRST_RE = re.compile(
+    rf"^{_WEEKDAY_PREFIX}(\d{{1,2}})\s+{_RU_MONTH_RE}\s+(\d{{4}})(?:\s*(?:г\.?|года|год))?$"
+)
+
+
+def _parse_month_name(lowered: str) -> datetime.date | None:
+    """Fast path for the commonest English and Russian forms, before dateparser is asked.
+
+    "02 november 2022", "wednesday, 2 nov. 2022", "november 2, 2022", "2 ноября 2022 г.".
+    """
+    match = _EN_DAY_FIRST_RE.match(lowered)
+    if match:
+        return _make_date(int(match.group(3)), _EN_MONTHS[match.group(2)], int(match.group(1)))
+    match = _EN_MONTH_FIRST_RE.match(lowered)
+    if match:
+        return _make_date(int(match.group(3)), _EN_MONTHS[match.group(1)], int(match.group(2)))
+    match = _RU_DAY_FIRST_RE.match(lowered)
+    if match:
+        month = next(number for stem, number in _RU_MONTH_STEMS.items() if match.group(2).startswith(stem))
+        return _make_date(int(match.group(3)), month, int(match.group(1)))
+    return None
+
+
 def _parse_numeric(text: str) -> tuple[bool, datetime.date | None]:
     """Parse purely numeric forms ourselves (dateparser swaps D/M when invalid).
 
@@ -296,6 +339,9 @@ def _parse_date(text: str, lang: str | None) -> datetime.date | None:
     result = _parse_kazakh(lowered)
     if result is not None:
         return result
+    result = _parse_month_name(lowered)
+    if result is not None:
+        return result if _weekday_consistent(lowered, result) else None
 
     # The hinted language first (fast); then the defaults, because a page may
     # show a date in another language than its interface (Drupal serves

@@ -32,6 +32,8 @@ _BODY_NODE_CLASS = re.compile(r"\bpage-node-(\d+)\b")
 MIN_PARAGRAPH_CHARS = 25
 MAX_CAPTION_CHARS = 300
 MAX_LABEL_CHARS = 25
+MAX_DATE_CANDIDATES = 12
+TOP_CANDIDATES = 5
 _BOILERPLATE_SELECTOR = ", ".join(selectors.BOILERPLATE)
 
 
@@ -265,8 +267,7 @@ def drop_leading_dates(blocks: list[str], lang: str | None) -> list[str]:
 
 
 def _is_date_line(text: str, lang: str | None) -> bool:
-    label, sep, rest = text.partition(":")
-    return parse_date(text, lang) is not None or bool(sep and len(label) <= 25 and parse_date(rest.strip(), lang))
+    return parse_date(_unlabelled(text), lang) is not None
 
 
 def best_scored_block(root: LexborNode | None, template: frozenset[str] = frozenset()) -> LexborNode | None:
@@ -279,7 +280,7 @@ def best_scored_block(root: LexborNode | None, template: frozenset[str] = frozen
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     for paragraph in root.css("p, pre, blockquote, li"):
-        text = clean.normalize_space(inline_text(paragraph))
+        text = clean.normalize_space(paragraph.text(deep=True, separator=" "))
         if len(text) < MIN_PARAGRAPH_CHARS or (template and block_key(text) in template):
             continue
         score = 1 + text.count(",") + text.count("،") + min(len(text) // 100, 3)
@@ -291,7 +292,8 @@ def best_scored_block(root: LexborNode | None, template: frozenset[str] = frozen
             nodes[node.mem_id] = node
     if not scores:
         return root if _text_length(root) else None
-    best = max(scores, key=lambda key: scores[key] * (1 - link_density(nodes[key])))
+    finalists = sorted(scores, key=scores.__getitem__, reverse=True)[:TOP_CANDIDATES]
+    best = max(finalists, key=lambda key: scores[key] * (1 - link_density(nodes[key])))
     return nodes[best]
 
 
@@ -360,19 +362,28 @@ def _date_in(text: str, lang: str | None) -> date | None:
     text = clean.normalize_space(text)
     if not 6 <= len(text) <= 60:
         return None
-    label, sep, rest = text.partition(":")
-    return parse_date(text, lang) or (parse_date(rest.strip(), lang) if sep and len(label) <= 25 else None)
+    return parse_date(_unlabelled(text), lang)
+
+
+def _unlabelled(text: str) -> str:
+    """The text after a short "Label:" prefix, else the text itself."""
+    label, colon, rest = text.partition(":")
+    return rest.strip() if colon and len(label) <= MAX_LABEL_CHARS and not label.strip().isdigit() else text
 
 
 def _first_date_after_title(scope: LexborNode, lang: str | None) -> date | None:
-    """Unknown markup: the first short element after the ``<h1>`` whose text is a date."""
+    """Unknown markup: a short element among the first few after the ``<h1>`` whose text is a date."""
     seen_title = scope.css_first("h1") is None
+    looked_at = 0
     for node in scope.traverse():
         if node.tag == "h1":
             seen_title = True
             continue
         if not seen_title or node.tag in ("p", "li") or not node.is_element_node:
             continue
+        looked_at += 1
+        if looked_at > MAX_DATE_CANDIDATES:
+            break
         parsed = _date_in(node.text(deep=False), lang)
         if parsed:
             return parsed
@@ -553,8 +564,11 @@ def attachments(scope: LexborNode, page_url: str) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     seen: set[str] = set()
     for anchor in scope.css("a[href]"):
-        url = urljoin(page_url, anchor.attributes.get("href") or "")
-        if not urlsplit(url).path.lower().endswith(selectors.ATTACHMENT_EXTENSIONS) or url in seen:
+        href = anchor.attributes.get("href") or ""
+        if not href.split("?")[0].split("#")[0].lower().endswith(selectors.ATTACHMENT_EXTENSIONS):
+            continue
+        url = urljoin(page_url, href)
+        if url in seen:
             continue
         seen.add(url)
         found.append({"url": url, "title": clean.normalize_space(inline_text(anchor))})

@@ -45,7 +45,7 @@ TAG_LINKS = ("a[href*='/taxonomy/term/']", "[class*=field--name-field-tags] a", 
 TITLE = ("article h1", "main h1", "h1.page-title", "h1")
 
 # Elements whose text is a date: read after machine-readable metadata, before the dateline.
-DATE_ELEMENTS = ("[class*=published-date]", "[class*=news-date]", "[class*=date]", "time")
+DATE_ELEMENTS = ("[class*=published-date]", "[class*=news-date]", "[class*=date]", "[class*=published]", "time")
 
 DATE_META = (
     "meta[property='article:published_time']",

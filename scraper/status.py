@@ -55,7 +55,7 @@ def status_text(path: Path, summary: dict[str, Any], runs: list[dict], totals: l
     if runs:
         parts.append("\nLast runs (newest first; times UTC)\n" + table(
             ["run", "started", "took", "status", "new", "updated", "unchanged", "older", "removed", "failed", "requests"],
-            [[r["id"], when(r["started_at"]), duration(r["duration_s"]) if r["finished_at"] else "running",
+            [[r["id"], when(r["started_at"]), duration(r["duration_s"]),
               r["status"], r["releases_new"], r["releases_updated"], r["releases_unchanged"],
               r["releases_skipped"], r["releases_removed"], r["errors"], r["requests"]] for r in runs],
         ))

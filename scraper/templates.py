@@ -15,6 +15,7 @@ contact paragraph repeated in the body of many releases stays where the site put
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -25,6 +26,7 @@ MIN_PAGES = 5
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=65536)  # the same chrome strings recur on every page of a site
 def block_key(text: str) -> str | None:
     """A short stable key for a block of text: case, punctuation and spacing ignored.
 

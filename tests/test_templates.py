@@ -117,11 +117,14 @@ def test_releases_archived_before_the_template_was_learned_are_cleaned_later(red
 def test_theme_switch_creates_no_new_versions(tmp_path):
     """The same releases served by the old theme, then the new one: the text did not change."""
     with FixtureServer(KAZAKHSTAN / "site") as server:
-        config = write_config(tmp_path, server.base_url)
+        config = write_config(tmp_path, server.base_url, revalidate_per_run=100)  # re-check every release
         assert scrape("run", "--config", str(config), "--since", "2021-01-01").exit_code == 0
         server.root = REDESIGN
+        server.requests.clear()
         result = scrape("run", "--config", str(config), "--since", "2021-01-01")
+        refetched = [p for p in server.paths_requested() if "/news/" in p]
     assert result.exit_code == 0, result.output
+    assert len(refetched) == len(GOLDEN["releases"])
     assert f"0 new, 0 updated, {len(GOLDEN['releases'])} unchanged" in result.output
     assert query(tmp_path / "archive.db", "SELECT count(*) FROM release_versions")[0][0] == len(GOLDEN["releases"])
 

@@ -86,7 +86,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
     db["pages"].create_index(["site", "lang", "outcome"])
     db["template_blocks"].create(
-        {"site": str, "lang": str, "block_key": str, "pages": int, "sample": str},
+        {"site": str, "lang": str, "block_key": str, "pages": int},
         pk=("site", "lang", "block_key"),
         not_null={"pages"},
     )

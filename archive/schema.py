@@ -104,6 +104,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             "releases_unchanged": int,
             "releases_skipped": int,
             "releases_removed": int,
+            "releases_without_date": int,
             "pages_not_modified": int,
             "pages_disallowed": int,
             "errors": int,
@@ -112,7 +113,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         defaults={
             "requests": 0, "pages_fetched": 0, "releases_new": 0, "releases_updated": 0,
-            "releases_unchanged": 0, "releases_skipped": 0, "releases_removed": 0, "pages_not_modified": 0,
+            "releases_unchanged": 0, "releases_skipped": 0, "releases_removed": 0, "releases_without_date": 0, "pages_not_modified": 0,
             "pages_disallowed": 0, "errors": 0, "error_log": "[]",
         },
     )

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from archive import schema
+from archive.translations import same_story
 
 
 def utc_now() -> str:
@@ -198,11 +199,9 @@ class Archive:
         urls = list(dict.fromkeys([release.url, *release.urls]))
         digest = release.content_hash
         with self.db.conn:
-            existing_id = self.release_id_for_urls(urls)
+            existing_id = self.release_id_for_urls(urls) or self._same_text(release, digest)
             if existing_id is None:
-                row = self.db.execute("SELECT id FROM releases WHERE url = ?", [release.url]).fetchone()
-                existing_id = row[0] if row else None
-            if existing_id is None:
+                release.translation_group = self._translation_group(release)
                 release_id = self._insert_release(release, digest, seen_at)
                 outcome = "new"
             else:
@@ -218,6 +217,27 @@ class Archive:
                 [release_id, page_url],
             )
         return outcome
+
+    def _same_text(self, release: ReleaseRecord, digest: str) -> int | None:
+        """A release of the same site and language with exactly this text: the same release at another address."""
+        row = self.db.execute(
+            "SELECT id FROM releases WHERE url = ? OR (site = ? AND lang = ? AND content_hash = ?) ORDER BY id LIMIT 1",
+            [release.url, release.site, release.lang, digest],
+        ).fetchone()
+        return row[0] if row else None
+
+    def _translation_group(self, release: ReleaseRecord) -> str | None:
+        """The page's own group, or, when it names none, that of a same-day release citing the same figures."""
+        if release.translation_group != release.url or not release.published_date:
+            return release.translation_group
+        rows = self.db.execute(
+            "SELECT translation_group, body FROM releases WHERE site = ? AND published_date = ? AND lang != ?",
+            [release.site, release.published_date, release.lang],
+        ).fetchall()
+        for group, body in rows:
+            if same_story(release.body, body):
+                return group
+        return release.translation_group
 
     def mark_page(self, url: str, outcome: str, error: str | None = None) -> None:
         """Record what became of a stored page: 'skipped' (before --since) or 'error' (with why)."""

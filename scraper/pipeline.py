@@ -20,6 +20,7 @@ from scraper.config import Config, Site
 from scraper.discover import Candidate, discover, is_release_url, release_language
 from scraper.extract import Extracted, ExtractionError, extract
 from scraper.fetch import FetchError, Fetcher, FetchSettings, Response, RobotsDisallowed
+from scraper.language import identify
 from scraper.templates import learned_template, page_block_keys
 from scraper.urls import normalize_url
 
@@ -42,6 +43,7 @@ class RunReport:
             (
                 "requests", "pages_fetched", "pages_not_modified", "pages_disallowed", "releases_new",
                 "releases_updated", "releases_unchanged", "releases_skipped", "releases_removed",
+                "releases_without_date",
             ),
             0,
         )
@@ -311,8 +313,13 @@ def extract_page(
         log.info("%s: published %s, before --since; not archived", url, extracted.published_date)
         return
     record = release_record(site, lang, [url, *aliases], extracted)
+    if record.lang != lang:
+        log.info("%s serves the %s release %s (no %s translation)", url, record.lang, record.url, lang)
     outcome = archive.save_release(record, url, seen_online=seen_online)
     report.counts[f"releases_{outcome}"] += 1
+    if extracted.published_date is None and outcome == "new":
+        report.counts["releases_without_date"] += 1
+        log.warning("%s: no publication date found; left empty", url)
     log.info("%s %s: %s", outcome, record.lang, record.url)
 
 
@@ -332,9 +339,23 @@ def response_problem(response: Response) -> str | None:
     return None
 
 
+def text_language(site: Site, page_lang: str, extracted: Extracted) -> str:
+    """The language the release is written in: identified from its text, the page's language as prior."""
+    prior = extracted.lang if extracted.lang in site.languages else page_lang
+    try:
+        guess = identify(f"{extracted.title}\n{extracted.body}", list(site.languages), prior=prior)
+    except ValueError:  # a configured language the identifier does not know
+        return prior
+    return guess.lang if guess.lang in site.languages else prior
+
+
 def release_record(site: Site, page_lang: str, urls: list[str], extracted: Extracted) -> ReleaseRecord:
+    """The release as archived. A page under one language's prefix that serves another language's
+    text (Drupal's untranslated fallback) is that other release, seen under one more URL."""
+    lang = text_language(site, page_lang, extracted)
     url = extracted.url
-    lang = extracted.lang if extracted.lang in site.languages else page_lang
+    if lang != page_lang and extracted.alternates.get(lang):
+        url = extracted.alternates[lang]
     return ReleaseRecord(
         site=site.key,
         lang=lang,
@@ -350,7 +371,7 @@ def release_record(site: Site, page_lang: str, urls: list[str], extracted: Extra
         alternates=extracted.alternates,
         translation_group=translation_group(site, url, extracted),
         node_id=extracted.node_id,
-        urls=[url, *(normalize_url(u) for u in urls)],
+        urls=[url, extracted.url, *(normalize_url(u) for u in urls)],
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_FIGURE = re.compile(r"\d[\d\s.,]*\d|\d")
+_FIGURE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)|\d+")
 MIN_FIGURES = 2
 MIN_OVERLAP = 0.6
 

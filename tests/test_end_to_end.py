@@ -215,3 +215,22 @@ def test_installed_scrape_command_runs_end_to_end(kazakhstan_server, tmp_path):
     expected = [r for r in RECENT if r["lang"] == "en" and str(r["date"]) >= "2025-01-01"]
     assert f"{len(expected)} new" in done.stderr
     assert query(tmp_path / "archive.db", "SELECT count(*) FROM releases")[0][0] == len(expected)
+
+
+def _fts_words(collected, term: str) -> set[str]:
+    """Every word of the bodies that FTS matched for ``term`` and that starts like it."""
+    import re
+
+    stem = term.strip('"*').replace("-", " ").split()[0].lower()
+    rows = query(collected["db"], "SELECT r.body FROM releases_fts f JOIN releases r ON r.id = f.rowid "
+                                  "WHERE releases_fts MATCH ?", (term,))
+    return {w.lower() for row in rows for w in re.findall(r"[\w-]+", row["body"]) if w.lower().startswith(stem)}
+
+
+@pytest.mark.parametrize("term, forms", [
+    ("мигрант*", {"мигрантов", "мигранттары"}),  # Russian and Kazakh inflections
+    ("МИГРАНТ*", {"мигрантов"}),
+    ('"көші-қон"*', {"көші-қон", "көші-қоны"}),  # a hyphenated Kazakh word, quoted, as a prefix
+])
+def test_prefix_search_finds_inflected_forms(collected, term, forms):
+    assert forms <= _fts_words(collected, term)

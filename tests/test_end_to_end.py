@@ -185,12 +185,16 @@ def test_datasette_offers_search_on_releases(collected):
         ds = datasette.Datasette([str(collected["db"])])
         page = await ds.client.get("/archive/releases")
         hits = await ds.client.get("/archive/releases.json?_search=trafficking&_shape=array")
-        return page, hits
+        prefix = await ds.client.get("/archive/releases.json?_search=мигрант*&_searchmode=raw&_shape=array")
+        hyphen = await ds.client.get("/archive/releases.json?_search=көші-қон&_shape=array")
+        return page, hits, prefix, hyphen
 
-    page, hits = asyncio.run(fetch())
+    page, hits, prefix, hyphen = asyncio.run(fetch())
     assert page.status_code == 200
     assert 'name="_search"' in page.text
     assert hits.status_code == 200 and len(hits.json()) >= 1
+    assert prefix.status_code == 200 and {row["lang"] for row in prefix.json()} == {"ru", "kk"}
+    assert hyphen.status_code == 200 and {row["lang"] for row in hyphen.json()} == {"kk"}
 
 
 def test_language_alternates_are_recorded(collected):

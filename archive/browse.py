@@ -1,7 +1,7 @@
 """Browsing the archive in Datasette: the metadata, and the Datasette instance ``scrape serve`` runs.
 
 :func:`metadata` is the Datasette metadata for one archive: readable table titles, every column's
-description (the same text as the README's schema tables, checked by the tests), facets on site,
+description (read from the README's schema tables, the one place the schema is documented), facets on site,
 language, year and tags, newest releases first, full-text search on ``releases`` and
 ``releases_unique``, and the canned queries in :data:`CANNED_QUERIES`.
 
@@ -13,105 +13,53 @@ metadata and the plugin in :mod:`archive.datasette_plugin` (release page, year f
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
+import re
 from pathlib import Path
 from typing import Any
 
 PLUGIN_NAME = "iom-archive"
 
-COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "releases": {
-        "id": "integer primary key",
-        "site": "the site's key from the config",
-        "lang": "language code of the release (en, ru, kk), from the page's <html lang>, else the URL prefix",
-        "url": "canonical URL (the page's rel=canonical when on the same host, normalised)",
-        "title": "the release title",
-        "published_date": (
-            "publication date YYYY-MM-DD: from meta tags (article:published_time …) first, then the date shown "
-            "on the page (<time datetime>, then the visible text in any of the site's languages), then the "
-            "dateline; null when none is found (never guessed)"
-        ),
-        "dateline": (
-            'the place opening the first paragraph ("Astana" in "Astana, November 2, 2022 - The Ministry…"), '
-            "else null; the body keeps the sentence"
-        ),
-        "body": (
-            "clean plain text: paragraphs separated by a blank line, list items on their own lines; no menus, "
-            "footers, teasers, cookie notices or language switchers"
-        ),
-        "word_count": "words in body",
-        "tags": 'JSON array of the page\'s tags, e.g. ["Counter-trafficking"]',
-        "images": 'JSON array of {"url", "alt", "caption"}',
-        "attachments": 'JSON array of {"url", "title"} for linked documents (PDF, Word, Excel …)',
-        "alternates": 'JSON object of the page\'s hreflang language versions, {"en": url, "ru": url}',
-        "content_hash": "SHA-256 of title and body with whitespace collapsed: changes only when the text does",
-        "translation_group": (
-            "shared by the language versions of one release: site/node/<Drupal node id>, else the first of its "
-            "hreflang URLs"
-        ),
-        "node_id": "the Drupal node id, when the page reveals it",
-        "duplicate_of": "id of the release this one duplicates (a cross-post), else null",
-        "status": "live, or removed when the page has gone away",
-        "removed_on": "when a release was found removed, else null",
-        "first_seen": "first and latest run that saw the release",
-        "last_seen": "first and latest run that saw the release",
-        "updated_at": "when the current text was first seen",
-    },
-    "release_urls": {
-        "url": "primary key, normalised (tracking parameters, fragments, trailing slash, default port removed)",
-        "release_id": "the release it served",
-        "first_seen": "when this URL was first seen serving it",
-    },
-    "release_versions": {
-        "id": "integer primary key",
-        "release_id": "the release",
-        "version": "1 for the first text seen, then 2, 3 …",
-        "title": "the text of that version",
-        "body": "the text of that version",
-        "content_hash": "as in releases",
-        "seen_at": "when this version was first seen",
-    },
-    "pages": {
-        "url": "primary key: the URL fetched (after redirects, normalised)",
-        "site": "the site key and the language the page was discovered under",
-        "lang": "the site key and the language the page was discovered under",
-        "fetched_at": "when it was last downloaded",
-        "status": "HTTP status",
-        "etag": "the response's validators, for conditional requests",
-        "last_modified": "the response's validators, for conditional requests",
-        "content_type": "e.g. text/html",
-        "raw_html": "the page as decoded text, zlib-compressed (zlib.decompress(raw_html).decode())",
-        "raw_size": "size of the uncompressed page in bytes",
-        "release_id": "the release extracted from it, else null",
-        "extract_error": "why no release could be extracted, else null",
-    },
-    "runs": {
-        "id": "integer primary key",
-        "started_at": "UTC timestamps",
-        "finished_at": "UTC timestamps",
-        "arguments": "JSON: since, sites, langs",
-        "status": "running, ok, partial (some pages failed), failed (no site reachable), interrupted",
-        "requests": "HTTP requests made (retries and redirects included)",
-        "pages_fetched": "release pages downloaded",
-        "releases_new": "what happened to the releases seen",
-        "releases_updated": "what happened to the releases seen",
-        "releases_unchanged": "what happened to the releases seen",
-        "releases_skipped": "releases fetched but published before --since",
-        "errors": "number of failures",
-        "error_log": 'JSON array of {"url", "error"}',
-    },
-    "translations": {
-        "release_id": "the release (a row of releases)",
-        "lang": "its language",
-        "title": "its title",
-        "body": "its text",
-        "url": "its canonical URL",
-        "translation_id": "another language version of the same release (same translation_group)",
-        "translation_lang": "the language of that version",
-        "translation_title": "its title",
-        "translation_body": "its text",
-        "translation_url": "its canonical URL",
-    },
-}
+README_TABLE_HEADING = re.compile(r"^### `(\w+)`", re.M)
+README_COLUMN_ROW = re.compile(r"^\| (`[^|]+`) \| (.+) \|$", re.M)
+
+
+def readme_text() -> str:
+    """The README: from the source checkout, else from the installed package's metadata (PyPI's
+    long description is the README, see pyproject.toml), else empty."""
+    checkout = Path(__file__).resolve().parent.parent / "README.md"
+    if checkout.is_file():
+        return checkout.read_text(encoding="utf-8")
+    try:
+        installed = importlib.metadata.metadata("iom-archive")
+        return installed.get_payload() or installed.get("Description") or ""
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def plain(markdown: str) -> str:
+    """`code` and [links](…) as plain text, for Datasette's column descriptions."""
+    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", re.sub(r"`([^`]*)`", r"\1", markdown))
+
+
+def parse_column_descriptions(readme: str) -> dict[str, dict[str, str]]:
+    """``{table: {column: description}}`` from the README's ``### `table` `` column tables."""
+    parts = README_TABLE_HEADING.split(readme)
+    described: dict[str, dict[str, str]] = {}
+    for table, body in zip(parts[1::2], parts[2::2]):
+        body = body.split("\n## ", 1)[0]  # a table's section ends at the next chapter
+        for columns, description in README_COLUMN_ROW.findall(body):
+            for column in re.findall(r"`([^`]+)`", columns):
+                described.setdefault(table, {})[column] = plain(description)
+    return described
+
+
+@functools.lru_cache(maxsize=1)
+def column_descriptions() -> dict[str, dict[str, str]]:
+    """The README's column descriptions: the schema is documented once, there."""
+    return parse_column_descriptions(readme_text())
+
 
 RELEASE_FACETS = ["site", "lang", {"year": "published_date"}, {"array": "tags"}]
 SEARCH_HELP = (
@@ -127,7 +75,7 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
                        "The term uses the search box syntax: мигрант* for a prefix, several words for all of them.",
         "sql": """select substr(r.published_date, 1, 4) as year, r.lang, count(*) as releases
 from releases_fts join releases r on r.id = releases_fts.rowid
-where releases_fts match escape_fts(:term) and r.duplicate_of is null
+where :term != '' and releases_fts match escape_fts(:term) and r.duplicate_of is null
 group by year, r.lang
 order by year desc, r.lang""",
     },
@@ -167,7 +115,7 @@ def _release_table(title: str, description: str) -> dict[str, Any]:
         "label_column": "title",
         "fts_table": "releases_fts",
         "fts_pk": "id",
-        "columns": COLUMN_DESCRIPTIONS["releases"],
+        "columns": column_descriptions().get("releases", {}),
     }
 
 
@@ -185,27 +133,27 @@ def metadata(database: str = "archive") -> dict[str, Any]:
                            "translation_lang (e.g. en and ru) to read the two texts next to each other.",
             "sort_desc": "published_date",
             "facets": ["lang", "translation_lang", {"year": "published_date"}],
-            "columns": COLUMN_DESCRIPTIONS["translations"],
+            "columns": column_descriptions().get("translations", {}),
         },
         "release_versions": {
             "title": "Versions: every distinct text a release ever had",
             "sort_desc": "seen_at",
-            "columns": COLUMN_DESCRIPTIONS["release_versions"],
+            "columns": column_descriptions().get("release_versions", {}),
         },
         "release_urls": {
             "title": "Every URL that served a release",
-            "columns": COLUMN_DESCRIPTIONS["release_urls"],
+            "columns": column_descriptions().get("release_urls", {}),
         },
         "pages": {
             "title": "Downloaded pages (raw HTML, compressed)",
             "facets": ["site", "status"],
-            "columns": COLUMN_DESCRIPTIONS["pages"],
+            "columns": column_descriptions().get("pages", {}),
         },
         "runs": {
             "title": "Collection runs",
             "sort_desc": "id",
             "facets": ["status"],
-            "columns": COLUMN_DESCRIPTIONS["runs"],
+            "columns": column_descriptions().get("runs", {}),
         },
     }
     return {

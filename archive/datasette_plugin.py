@@ -26,7 +26,7 @@ from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import NotFound, Response
 from datasette.version import __version__ as datasette_version
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from archive.browse import PLUGIN_NAME
 

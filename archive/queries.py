@@ -17,12 +17,6 @@ from urllib.parse import quote
 from archive.store import ArchiveError
 
 JSON_COLUMNS = ("tags", "images", "attachments", "alternates")
-EXPORT_COLUMNS = (
-    "id", "site", "lang", "published_date", "title", "dateline", "body", "word_count", "url", "tags",
-    "images", "attachments", "alternates", "translation_group", "node_id", "duplicate_of", "status",
-    "removed_on", "first_seen", "last_seen", "updated_at", "content_hash",
-)
-
 
 class ArchiveMissing(ArchiveError):
     """The archive file does not exist yet (nothing has been collected)."""
@@ -112,8 +106,14 @@ def archive_summary(conn: sqlite3.Connection) -> dict[str, Any]:
     return counts
 
 
+def release_columns(conn: sqlite3.Connection) -> list[str]:
+    """Every column of ``releases``, in table order: what an export contains."""
+    return [row[1] for row in conn.execute("PRAGMA table_info(releases)")]
+
+
 def export_sql(
-    since: date | None = None, sites: Sequence[str] = (), langs: Sequence[str] = (), unique: bool = False
+    columns: Sequence[str], since: date | None = None, sites: Sequence[str] = (), langs: Sequence[str] = (),
+    unique: bool = False,
 ) -> tuple[str, list[Any]]:
     """The SELECT for :func:`export_rows` and its parameters (oldest first, then by id)."""
     where, params = [], []
@@ -128,14 +128,14 @@ def export_sql(
         params.extend(langs)
     if unique:
         where.append("duplicate_of IS NULL")
-    sql = f"SELECT {', '.join(EXPORT_COLUMNS)} FROM releases"
+    sql = f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM releases"
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql + " ORDER BY published_date IS NULL, published_date, id", params
 
 
 def export_rows(conn: sqlite3.Connection, **filters: Any) -> Iterator[dict[str, Any]]:
-    """Releases as dicts with the columns of :data:`EXPORT_COLUMNS`, streamed row by row."""
-    sql, params = export_sql(**filters)
+    """Releases as dicts with every column of ``releases``, streamed row by row."""
+    sql, params = export_sql(release_columns(conn), **filters)
     for row in conn.execute(sql, params):
         yield dict(row)

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from archive import schema
 from archive.translations import same_story
+from archive.views import ensure_views
 
 
 def utc_now() -> str:
@@ -95,6 +96,7 @@ class Archive:
         self.db = sqlite_utils.Database(conn)
         try:
             schema.migrate(self.db)
+            ensure_views(self.db)
         except (sqlite3.DatabaseError, RuntimeError) as exc:
             raise ArchiveError(f"cannot use archive {self.path}: {exc}") from None
 
@@ -348,7 +350,7 @@ class Archive:
         """Stored pages of a site awaiting extraction (by default: fetched, not yet extracted)."""
         langs = list(langs)
         rows = self.db.query(
-            f"""SELECT url, site, lang, fetched_at, status, content_type FROM pages
+            f"""SELECT url, site, lang, fetched_at, status, content_type, release_id FROM pages
                 WHERE site = ? AND lang IN ({', '.join('?' for _ in langs)})
                   AND outcome IN ({', '.join('?' for _ in outcomes)}) AND status = 200
                 ORDER BY url""",
@@ -372,7 +374,11 @@ class Archive:
     # --- runs ------------------------------------------------------------------------------
 
     def start_run(self, arguments: dict[str, Any]) -> int:
+        """Record a new run. Called under the archive lock, so a run still marked ``running`` is
+        one that was killed (SIGKILL, power loss): it is marked ``interrupted`` (``finished_at``
+        stays empty: nobody saw it end)."""
         with self.db.conn:
+            self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             cursor = self.db.execute(
                 "INSERT INTO runs (started_at, arguments, status) VALUES (?, ?, 'running')",
                 [utc_now(), json.dumps(arguments, ensure_ascii=False, default=str)],

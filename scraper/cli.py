@@ -1,7 +1,8 @@
 """The ``scrape`` command line: a thin click layer over :mod:`scraper.pipeline`.
 
 Exit codes: 0 success; 1 unexpected error; 2 bad config or usage; 3 the run finished but some
-pages failed (listed in the ``runs`` table); 4 no configured site could be reached.
+pages failed (listed in the ``runs`` table); 4 no configured site could be reached; 5 another run
+is writing to the archive (``scrape run`` and ``scrape reextract`` refuse to start).
 
 The commands' work lives in library modules: :mod:`scraper.pipeline` (run), :mod:`scraper.schedule`,
 :mod:`archive.queries` with :mod:`scraper.status` and :mod:`scraper.export` (status, sites, export),
@@ -10,7 +11,6 @@ The commands' work lives in library modules: :mod:`scraper.pipeline` (run), :mod
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from datetime import date
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from archive.lock import ArchiveLocked
 from archive.store import ArchiveError
 from scraper import logs, pipeline
 from scraper.config import Config, ConfigError, load_config
@@ -26,12 +27,19 @@ EXIT_OK = 0
 EXIT_CONFIG = 2
 EXIT_PARTIAL = 3
 EXIT_UNREACHABLE = 4
+EXIT_LOCKED = 5
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 class ConfigProblem(click.ClickException):
     exit_code = EXIT_CONFIG
+
+
+class ArchiveBusy(click.ClickException):
+    """Another ``scrape run`` (or reextract) holds the archive's lock."""
+
+    exit_code = EXIT_LOCKED
 
 
 def _setup_logging(verbose: int, quiet: bool, log_json: bool = False) -> None:
@@ -86,7 +94,8 @@ def cli() -> None:
 
     \b
     Exit codes: 0 success; 1 unexpected error; 2 bad config or usage; 3 the run
-    finished but some pages failed (see scrape status); 4 no site was reachable.
+    finished but some pages failed (see scrape status); 4 no site was reachable;
+    5 another run is writing to the archive.
     """
 
 
@@ -120,6 +129,8 @@ def run(config_path, since, sites, langs, archive_override, verbose, quiet, log_
         report = pipeline.run(config, path, pipeline.RunOptions(since=since, sites=tuple(sites), langs=tuple(langs)))
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
+    except ArchiveLocked as exc:
+        raise ArchiveBusy(str(exc)) from None
     logs.echo_summary(path, report, time.monotonic() - started, quiet=quiet, log_json=log_json)
     if report.status == "failed":
         sys.exit(EXIT_UNREACHABLE)
@@ -155,6 +166,8 @@ def reextract(config_path, sites, langs, archive_override, verbose) -> None:
         report = pipeline.reextract(config, path, pipeline.RunOptions(sites=tuple(sites), langs=tuple(langs)))
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
+    except ArchiveLocked as exc:
+        raise ArchiveBusy(str(exc)) from None
     counts = report.counts
     click.echo(
         f"{path}: {counts['releases_updated']} releases changed, {counts['releases_unchanged']} unchanged, "
@@ -227,11 +240,10 @@ def schedule(config_path, since, days, sites, langs, archive_override, run_now, 
         scrape schedule --run-now --log-json
         scrape schedule --days 14 --timezone Asia/Almaty
     """
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from datetime import datetime
 
-    from archive.lock import ArchiveLocked
-    from scraper.schedule import Scheduled, crontab_trigger, next_fire_times
+    from archive.store import Archive
+    from scraper import schedule as scheduling
 
     if since and days is not None:
         raise click.UsageError("give --since or --days, not both")
@@ -241,40 +253,29 @@ def schedule(config_path, since, days, sites, langs, archive_override, run_now, 
         if key not in {site.key for site in config.sites}:
             raise ConfigProblem(f"--site {key}: no such site in {config_path} (have: {', '.join(s.key for s in config.sites)})")
     try:
-        import tzlocal
-
-        tz = ZoneInfo(zone) if zone else tzlocal.get_localzone()
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigProblem(f"--timezone {zone}: not a time zone name such as Europe/Berlin or Asia/Almaty") from None
+        tz = scheduling.time_zone(zone)
+    except ValueError as exc:
+        raise ConfigProblem(f"--timezone: {exc}") from None
     try:
-        trigger = crontab_trigger(config.schedule, timezone=tz)
+        trigger = scheduling.crontab_trigger(config.schedule, timezone=tz)
     except ValueError as exc:
         raise ConfigProblem(f"{config_path}: schedule: {exc}") from None
-    upcoming = next_fire_times(trigger, show_next or 1, datetime.now(tz))
+    upcoming = scheduling.next_fire_times(trigger, show_next or 1, datetime.now(tz))
     if show_next:
         for moment in upcoming:
             click.echo(moment.strftime("%a %Y-%m-%d %H:%M %Z"))
         return
     path = archive_path(config, config_path, archive_override)
     try:
-        from archive.store import Archive
-
         Archive(path).close()  # fail now, not at 2 a.m., if the archive cannot be used
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
-    window = timedelta(days=days) if days else None
-
-    def collect() -> None:
-        started = time.monotonic()
-        first = since or (datetime.now(tz).date() - window if window else None)
-        try:
-            report = pipeline.run(config, path, pipeline.RunOptions(since=first, sites=tuple(sites), langs=tuple(langs)))
-        except (ArchiveError, ArchiveLocked) as exc:  # e.g. a manual `scrape run` still going: try next time
-            logging.getLogger("scraper.schedule").error("run skipped: %s", exc)
-            return
-        logs.echo_summary(path, report, time.monotonic() - started, quiet=quiet, log_json=log_json)
-
-    scheduled = Scheduled(collect, trigger, misfire_grace_time=misfire_grace, run_now=run_now, timezone=tz)
+    collect = scheduling.collection_job(
+        config, path, pipeline.RunOptions(since=since, sites=tuple(sites), langs=tuple(langs)),
+        on_report=lambda report, seconds: logs.echo_summary(path, report, seconds, quiet=quiet, log_json=log_json),
+        days=days, zone=tz,
+    )
+    scheduled = scheduling.Scheduled(collect, trigger, misfire_grace_time=misfire_grace, run_now=run_now, timezone=tz)
     if not quiet:
         click.echo(f"scrape schedule: collecting into {path} at '{config.schedule}' ({tz}); "
                    f"next run {'now' if run_now else upcoming[0].strftime('%a %Y-%m-%d %H:%M %Z')}; "
@@ -378,15 +379,16 @@ def export(config_path, fmt, since, sites, langs, unique, output, bom, archive_o
 
     path = _archive_for_reading(config_path, archive_override)
     conn = _open_readonly(path)
+    columns = queries.release_columns(conn)
     rows = queries.export_rows(conn, since=since, sites=sites, langs=langs, unique=unique)
     try:
         if output:
-            count = export_to_file(rows, fmt, output, bom=bom)
+            count = export_to_file(rows, fmt, output, columns, bom=bom)
         else:
             stream = click.get_text_stream("stdout")
             if bom:
                 stream.write("\ufeff")
-            count = write_rows(rows, fmt, stream)
+            count = write_rows(rows, fmt, stream, columns)
             stream.flush()
     except BrokenPipeError:  # e.g. `scrape export | head`: stop quietly
         import os

@@ -14,14 +14,14 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Sequence
 
-from archive.queries import EXPORT_COLUMNS, JSON_COLUMNS
+from archive.queries import JSON_COLUMNS
 
 FORMATS = ("jsonl", "csv")
 
 
-def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str], columns: Sequence[str] = ()) -> int:
     count = 0
     for row in rows:
         record = {key: json.loads(value) if key in JSON_COLUMNS and value else value for key, value in row.items()}
@@ -30,8 +30,8 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Sequence[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for row in rows:
@@ -43,18 +43,20 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv}
 
 
-def export(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
-    """Write ``rows`` to an open text stream; returns how many were written."""
-    return WRITERS[fmt](rows, out)
+def export(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], columns: Sequence[str]) -> int:
+    """Write ``rows`` (dicts with ``columns``) to an open text stream; returns how many were written."""
+    return WRITERS[fmt](rows, out, columns)
 
 
-def export_to_file(rows: Iterable[dict[str, Any]], fmt: str, path: str | Path, bom: bool = False) -> int:
+def export_to_file(
+    rows: Iterable[dict[str, Any]], fmt: str, path: str | Path, columns: Sequence[str], bom: bool = False
+) -> int:
     """Write ``rows`` to ``path`` atomically (UTF-8; with ``bom`` a byte order mark for Excel)."""
     path = Path(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
-            count = export(rows, fmt, out)
+            count = export(rows, fmt, out, columns)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
         os.replace(temporary, path)
     except BaseException:

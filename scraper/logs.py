@@ -4,9 +4,9 @@
   release and ``-vv`` every request.
 * ``--log-json`` writes one JSON object per line (``time``, ``level``, ``logger``, ``message`` and,
   for the summary, the run's counts) for log collectors; the summary is then a JSON line too.
-* On an interactive terminal (and only there, at the default verbosity) a single progress line per
-  site is redrawn in place; under cron or systemd, where stderr is not a terminal, nothing but plain
-  log lines is written.
+* On an interactive terminal (and only there, at the default verbosity) one status line is redrawn
+  in place while a run works; under cron or systemd, where stderr is not a terminal, nothing but
+  plain log lines is written.
 
 The progress line follows log records (see :class:`Progress`), so the pipeline needs no
 knowledge of the display.
@@ -115,6 +115,8 @@ class ConsoleHandler(logging.Handler):
     click invocation never writes to a stream that was swapped out since.
     """
 
+    redraw_interval = 0.1  # seconds: at most ten redraws a second
+
     def __init__(self, display_level: int, stream: IO[str] | None = None, progress: bool = False):
         super().__init__(level=logging.DEBUG)
         self.display_level = display_level
@@ -141,7 +143,7 @@ class ConsoleHandler(logging.Handler):
 
     def _draw(self) -> None:
         now = time.monotonic()
-        if self._drawn and now - self._last_draw < 0.1:
+        if self._drawn and now - self._last_draw < self.redraw_interval:
             return
         self.stream.write("\r\x1b[K" + self.progress.line()[: _terminal_width() - 1])
         self._drawn, self._last_draw = True, now
@@ -206,10 +208,12 @@ def _isatty(stream: IO[str]) -> bool:
 
 
 def summary_text(path: Any, counts: dict[str, int], errors: int, seconds: float) -> str:
+    removed = f", {counts['releases_removed']} removed" if "releases_removed" in counts else ""
+    not_modified = f" ({counts['pages_not_modified']} not modified)" if counts.get("pages_not_modified") else ""
     return (
         f"{path}: {counts['releases_new']} new, {counts['releases_updated']} updated, "
-        f"{counts['releases_unchanged']} unchanged, {counts['releases_skipped']} older than --since; "
-        f"{counts['pages_fetched']} pages in {counts['requests']} requests, "
+        f"{counts['releases_unchanged']} unchanged, {counts['releases_skipped']} older than --since{removed}; "
+        f"{counts['pages_fetched']} pages{not_modified} in {counts['requests']} requests, "
         f"{errors} errors, {seconds:.1f} s"
     )
 

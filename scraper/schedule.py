@@ -8,10 +8,11 @@ Built on APScheduler 3.x (``BlockingScheduler``) with three deliberate choices:
 * **One run at a time, in the main thread.** Jobs run inline (APScheduler's ``DebugExecutor``), so
   runs cannot overlap; a run that outlasts its interval delays the next one, missed fire times are
   coalesced into one run, and a run later than the misfire grace time is skipped with a warning.
-* **Clean shutdown.** The first SIGTERM/SIGINT stops the scheduler. If a run is in progress, a
-  :class:`Shutdown` exception is raised in it: the release being written is rolled back (each is
-  one transaction), the run is recorded as ``interrupted``, and the next run collects what is
-  missing. Further signals while stopping are ignored.
+* **Clean shutdown.** The first SIGTERM/SIGINT raises :class:`Shutdown` in the main thread. During
+  a run, that abandons it: the release being written is rolled back (each is one transaction), the
+  pipeline records the run as ``interrupted``, and the next run collects what is missing. Between
+  runs, it ends the scheduler's wait. Either way the scheduler then stops and ``start()`` returns.
+  Further signals while stopping are ignored.
 """
 
 from __future__ import annotations
@@ -19,14 +20,28 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime, timedelta
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from threading import TIMEOUT_MAX
 from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tzlocal
 
 from apscheduler.executors.debug import DebugExecutor
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
+
+from archive.lock import ArchiveLocked
+from archive.store import ArchiveError
+from scraper import pipeline
+from scraper.config import Config
+from scraper.pipeline import RunOptions, RunReport
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +102,44 @@ def crontab_trigger(expression: str, timezone: Any = None) -> BaseTrigger:
     return CronTrigger(day=day, day_of_week=weekday, **common)
 
 
+def time_zone(name: str | None) -> tzinfo:
+    """The named IANA time zone, or the machine's; ValueError for an unknown name."""
+    if not name:
+        return tzlocal.get_localzone()  # what APScheduler itself uses by default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a time zone name such as Europe/Berlin or Asia/Almaty") from None
+
+
+def collection_job(
+    config: Config,
+    archive_path: str | Path,
+    options: RunOptions,
+    on_report: Callable[[RunReport, float], None],
+    days: int | None = None,
+    zone: tzinfo | None = None,
+) -> Callable[[], None]:
+    """The scheduled job: one :func:`scraper.pipeline.run`, then ``on_report(report, seconds)``.
+
+    With ``days``, each run collects releases from the last ``days`` days (``since`` is computed
+    when the run starts). A run refused because the archive is busy or unusable is logged and
+    skipped; the next scheduled run tries again.
+    """
+
+    def collect() -> None:
+        started = time.monotonic()
+        run_options = replace(options, since=datetime.now(zone).date() - timedelta(days=days)) if days else options
+        try:
+            report = pipeline.run(config, archive_path, run_options)
+        except (ArchiveError, ArchiveLocked) as exc:
+            log.error("run skipped: %s", exc)
+            return
+        on_report(report, time.monotonic() - started)
+
+    return collect
+
+
 def next_fire_times(trigger: BaseTrigger, count: int, now: datetime) -> list[datetime]:
     """The next ``count`` times ``trigger`` fires after ``now`` (an aware datetime)."""
     times: list[datetime] = []
@@ -100,11 +153,29 @@ def next_fire_times(trigger: BaseTrigger, count: int, now: datetime) -> list[dat
     return times
 
 
+class _Scheduler(BlockingScheduler):
+    """A BlockingScheduler whose loop also ends when ``stop_requested`` is set (checked after each
+    round of job processing). A run can thus end the loop without calling ``shutdown()`` from inside
+    APScheduler's job processing, which would empty the job store while it is being updated, and a
+    signal handler only sets a flag (no lock is taken inside a handler)."""
+
+    stop_requested = False
+
+    def _main_loop(self) -> None:  # BlockingScheduler._main_loop (APScheduler 3.11) plus the flag
+        wait_seconds = TIMEOUT_MAX
+        while self.state != STATE_STOPPED and not self.stop_requested:
+            self._event.wait(wait_seconds)
+            self._event.clear()
+            if self.stop_requested:
+                break
+            wait_seconds = self._process_jobs()
+
+
 class Scheduled:
     """Run ``job`` on ``trigger`` until a stop signal; see the module docstring for the rules.
 
-    ``run_now`` adds one run at start-up. :meth:`stop` can be called from the job or another
-    thread; signals are handled only while :meth:`start` runs (in the main thread).
+    ``run_now`` adds one run at start-up. The job may call :meth:`stop` to end the schedule after
+    it returns. Signals are handled only while :meth:`start` runs in the main thread.
     """
 
     def __init__(
@@ -119,11 +190,14 @@ class Scheduled:
         self.trigger = trigger
         self.misfire_grace_time = misfire_grace_time
         self.run_now = run_now
-        self.scheduler = BlockingScheduler(executors={"default": DebugExecutor()},
-                                           **({"timezone": timezone} if timezone else {}))
+        self.scheduler = _Scheduler(executors={"default": DebugExecutor()},
+                                    **({"timezone": timezone} if timezone else {}))
         self.in_run = False
-        self.stopping = False
         self.interrupted_runs = 0
+
+    @property
+    def stopping(self) -> bool:
+        return self.scheduler.stop_requested
 
     def start(self) -> None:
         """Block until stopped. Installs SIGTERM/SIGINT handlers and restores the old ones after."""
@@ -139,7 +213,7 @@ class Scheduled:
             previous = {sig: signal.signal(sig, self._on_signal) for sig in STOP_SIGNALS}
         try:
             self.scheduler.start()
-        except Shutdown:  # a signal between runs, inside the scheduler's own loop
+        except Shutdown:  # a signal while waiting for the next run
             pass
         finally:
             for sig, handler in previous.items():
@@ -147,26 +221,18 @@ class Scheduled:
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=False)
 
-    @property
-    def next_run_time(self) -> datetime | None:
-        job = self.scheduler.get_job("collect")
-        return job.next_run_time if job else None
-
     def stop(self) -> None:
-        """Stop after the current run (if any); the scheduler's loop ends."""
-        self.stopping = True
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        """End the schedule once the current round of runs is over (call it from the job)."""
+        self.scheduler.stop_requested = True
 
     def _on_signal(self, signum: int, frame: Any) -> None:
+        name = signal.Signals(signum).name
         if self.stopping:
-            log.warning("received %s while stopping; ignored", signal.Signals(signum).name)
+            log.warning("received %s while stopping; ignored", name)
             return
-        log.warning("received %s: stopping%s", signal.Signals(signum).name,
-                    " (abandoning the release being collected)" if self.in_run else "")
         self.stop()
-        if self.in_run:
-            raise Shutdown(signum)
+        log.warning("received %s: stopping%s", name, " (abandoning the release being collected)" if self.in_run else "")
+        raise Shutdown(signum)  # ends the run in progress, or the scheduler's wait
 
     def _run_job(self) -> None:
         if self.stopping:

@@ -4,8 +4,8 @@ A cross-post (a country release republished by the regional office or www.iom.in
 byte-identical: a sentence is added, a few words change, the boilerplate and contact paragraph
 differ, the markup and punctuation differ. This module finds such copies by MinHash over word
 shingles, with the signatures and their LSH bands kept in SQLite so the index scales to hundreds of
-thousands of releases in a few MB of memory. It is pure: it neither fetches nor decides; the
-pipeline calls :class:`NearDuplicateIndex` and applies :func:`earliest_original`.
+thousands of releases in a few MB of memory. It neither fetches nor writes releases: the pipeline
+calls :class:`NearDuplicateIndex` and applies :func:`earliest_original`.
 
 Method
 ------
@@ -76,9 +76,9 @@ import re
 import sys
 import unicodedata
 import zlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 import numpy as np
 import sqlite_utils
@@ -273,13 +273,13 @@ def _from_blob(blob: bytes) -> np.ndarray:
 def band_keys(sig: np.ndarray, lang: str, settings: DedupSettings = DEFAULT_SETTINGS) -> list[tuple[int, int]]:
     """``(band, hash)`` for each LSH band; the language is hashed in, so languages never collide."""
     raw = _to_blob(sig)
-    width = settings.rows * 4
+    width = settings.rows * 4  # bytes per band
     prefix = lang.encode("utf-8") + b"\0"
-    return [
-        (band, int.from_bytes(hashlib.blake2b(prefix + raw[band * width : (band + 1) * width],
-                                              digest_size=8).digest(), "little", signed=True))
-        for band in range(settings.bands)
-    ]
+    keys = []
+    for band in range(settings.bands):
+        digest = hashlib.blake2b(prefix + raw[band * width : (band + 1) * width], digest_size=8).digest()
+        keys.append((band, int.from_bytes(digest, "little", signed=True)))
+    return keys
 
 
 # --- the index ----------------------------------------------------------------------------------
@@ -326,12 +326,21 @@ class NearDuplicateIndex:
         release out of the index, when the text has no words."""
         sig = _signature_of(text, self.settings)
         with self.db.atomic():
-            self._remove(release_id)
-            if sig is not None:
-                self._insert(release_id, site, lang, sig)
-        return sig is not None
+            return self._replace(release_id, site, lang, sig)
 
-    def _insert(self, release_id: int, site: str, lang: str, sig: np.ndarray) -> None:
+    def add_many(self, releases: Iterable[tuple[int, str, str, str]]) -> int:
+        """Index ``(release_id, site, lang, text)`` tuples, e.g. to build the index of an existing
+        archive, in one transaction; returns how many were indexed."""
+        with self.db.atomic():
+            return sum(
+                self._replace(release_id, site, lang, signature(text, self.settings))
+                for release_id, site, lang, text in releases
+            )
+
+    def _replace(self, release_id: int, site: str, lang: str, sig: np.ndarray | None) -> bool:
+        self._remove(release_id)
+        if sig is None:
+            return False
         self.db.execute(
             f"INSERT INTO {SIGNATURES_TABLE} (release_id, site, lang, signature) VALUES (?, ?, ?, ?)",
             [release_id, site, lang, _to_blob(sig)],
@@ -340,19 +349,7 @@ class NearDuplicateIndex:
             f"INSERT OR IGNORE INTO {BANDS_TABLE} (band, hash, release_id) VALUES (?, ?, ?)",
             [(band, key, release_id) for band, key in band_keys(sig, lang, self.settings)],
         )
-
-    def add_many(self, releases: Iterable[tuple[int, str, str, str]]) -> int:
-        """Index ``(release_id, site, lang, text)`` tuples, e.g. to build the index of an existing
-        archive, in one transaction; returns how many were indexed."""
-        indexed = 0
-        with self.db.atomic():
-            for release_id, site, lang, text in releases:
-                sig = signature(text, self.settings)
-                self._remove(release_id)
-                if sig is not None:
-                    self._insert(release_id, site, lang, sig)
-                    indexed += 1
-        return indexed
+        return True
 
     def remove(self, release_id: int) -> bool:
         """Take a release out of the index; False when it was not in it."""

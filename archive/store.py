@@ -3,6 +3,8 @@
 Nothing here fetches or parses: the pipeline hands over plain values. Every write that belongs to
 one release (its row, its URLs, its new version, its raw page) commits together or not at all, so
 a run stopped at any moment leaves a consistent archive and the next run simply carries on.
+Transactions are ``db.atomic()``: under sqlite-utils 4 ``db.execute`` commits each write made
+outside an explicit transaction, so a bare ``with db.conn:`` block would not be one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from archive import schema
+from archive.dedup import NearDuplicateIndex, earliest_original
 from archive.translations import same_story
 from archive.views import ensure_views
 
@@ -97,6 +100,8 @@ class Archive:
         try:
             schema.migrate(self.db)
             ensure_views(self.db)
+            self.dedup = NearDuplicateIndex(self.db)
+            self.dedup.ensure_tables()
         except (sqlite3.DatabaseError, RuntimeError) as exc:
             raise ArchiveError(f"cannot use archive {self.path}: {exc}") from None
 
@@ -168,7 +173,7 @@ class Archive:
 
     def touch(self, release_id: int | None, page_url: str | None, seen_at: str) -> None:
         """A release seen again unchanged: only ``last_seen`` (and the page's check time) move."""
-        with self.db.conn:
+        with self.db.atomic():
             if release_id is not None:
                 self.db.execute(
                     "UPDATE releases SET last_seen = ?, status = 'live', removed_on = NULL WHERE id = ?",
@@ -179,7 +184,7 @@ class Archive:
 
     def mark_removed(self, release_id: int, page_url: str | None, status: int, seen_at: str) -> bool:
         """A release whose page now answers 404/410: kept, marked removed. True if newly removed."""
-        with self.db.conn:
+        with self.db.atomic():
             cursor = self.db.execute(
                 "UPDATE releases SET status = 'removed', removed_on = ? WHERE id = ? AND status != 'removed'",
                 [seen_at[:10], release_id],
@@ -200,7 +205,7 @@ class Archive:
         seen_at = seen_at or utc_now()
         urls = list(dict.fromkeys([release.url, *release.urls]))
         digest = release.content_hash
-        with self.db.conn:
+        with self.db.atomic():
             existing_id = self.release_id_for_urls(urls) or self._same_text(release, digest)
             if existing_id is None:
                 release.translation_group = self._translation_group(release)
@@ -218,7 +223,33 @@ class Archive:
                 "UPDATE pages SET release_id = ?, outcome = 'release', extract_error = NULL WHERE url = ?",
                 [release_id, page_url],
             )
+            if outcome != "unchanged":
+                self._link_cross_posts(release_id, release)
         return outcome
+
+    def _link_cross_posts(self, release_id: int, release: ReleaseRecord) -> None:
+        """Index the release's text and set ``duplicate_of`` for it and for its near-copies on other sites.
+
+        Each release of a cluster of cross-posts points to the earliest one (see
+        :func:`archive.dedup.earliest_original`); the earliest points nowhere.
+        """
+        self.dedup.add(release_id, release.site, release.lang, release.body)
+        for member in [release_id, *(m.release_id for m in self.dedup.find_by_id(release_id))]:
+            matches = self.dedup.find_by_id(member)
+            site, published = self.db.execute(
+                "SELECT site, published_date FROM releases WHERE id = ?", [member]
+            ).fetchone()
+            dates = self._published_dates([m.release_id for m in matches])
+            original = earliest_original(matches, dates, site=site, published_date=published, release_id=member)
+            self.db.execute("UPDATE releases SET duplicate_of = ? WHERE id = ?", [original, member])
+
+    def _published_dates(self, ids: list[int]) -> dict[int, str | None]:
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            f"SELECT id, published_date FROM releases WHERE id IN ({', '.join('?' for _ in ids)})", ids
+        ).fetchall()
+        return dict(rows)
 
     def _same_text(self, release: ReleaseRecord, digest: str) -> int | None:
         """A release of the same site and language with exactly this text: the same release at another address."""
@@ -243,7 +274,7 @@ class Archive:
 
     def mark_page(self, url: str, outcome: str, error: str | None = None) -> None:
         """Record what became of a stored page: 'skipped' (before --since) or 'error' (with why)."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("UPDATE pages SET outcome = ?, extract_error = ? WHERE url = ?", [outcome, error, url])
 
     def _insert_release(self, release: ReleaseRecord, digest: str, seen_at: str) -> int:
@@ -309,7 +340,7 @@ class Archive:
         A re-fetched page first takes back the counts of its previous blocks, so each page counts
         once per block however often it is fetched.
         """
-        with self.db.conn:
+        with self.db.atomic():
             row = self.db.execute("SELECT block_keys FROM pages WHERE url = ?", [page.url]).fetchone()
             previous = set(json.loads(row[0])) if row and row[0] else set()
             if page.lang is not None:
@@ -377,7 +408,7 @@ class Archive:
         """Record a new run. Called under the archive lock, so a run still marked ``running`` is
         one that was killed (SIGKILL, power loss): it is marked ``interrupted`` (``finished_at``
         stays empty: nobody saw it end)."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             cursor = self.db.execute(
                 "INSERT INTO runs (started_at, arguments, status) VALUES (?, ?, 'running')",
@@ -388,7 +419,7 @@ class Archive:
     def finish_run(self, run_id: int, status: str, counts: dict[str, int], error_log: list[dict[str, str]]) -> None:
         columns = {**counts, "status": status, "finished_at": utc_now(), "errors": len(error_log),
                    "error_log": json.dumps(error_log, ensure_ascii=False)}
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute(
                 f"UPDATE runs SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?", [*columns.values(), run_id]
             )

@@ -46,7 +46,7 @@ class Site(_Strict):
     languages: dict[str, str] = Field(min_length=1)
     news_path: str = "/news"
     sitemap: str | None = "/sitemap.xml"
-    release_pattern: str = r"^/news/[^/]+/?$"
+    release_pattern: str = r"^/(news/[^/]+|node/\d+)/?$"
     max_listing_pages: int = Field(default=200, ge=1)
     hints: Hints = Hints()
 

@@ -317,13 +317,20 @@ def test_similarity_estimates_jaccard(name, fraction):
 # --- decisions on pairs -------------------------------------------------------------------------
 
 
+# en-climate is left out: at 126 words, the regional office's intro and contact paragraph are a third
+# of it, so "all of these" edits bring it to the threshold (0.52); the other edits still match it.
 @pytest.mark.parametrize("edit", EDITS)
-@pytest.mark.parametrize("name", ["en-trafficking", "en-labour", "ru-trafficking", "ru-health", "kk-youth", "kk-border"])
+@pytest.mark.parametrize("name", [name for name in RELEASES if name != "en-climate"])
 def test_edited_cross_post_is_a_near_duplicate(name, edit):
     lang, text = RELEASES[name]
     copy = EDITS[edit](text, lang)
     assert copy != text
     assert dedup.is_near_duplicate(text, copy), dedup.similarity(text, copy)
+
+
+@pytest.mark.parametrize("edit", [edit for edit in EDITS if edit != "all of these"])
+def test_edited_copy_of_a_short_release_is_a_near_duplicate(edit):
+    assert dedup.is_near_duplicate(EN_CLIMATE, EDITS[edit](EN_CLIMATE, "en"))
 
 
 def test_whitespace_and_punctuation_changes_give_the_same_signature():
@@ -448,13 +455,12 @@ def test_writes_join_the_callers_transaction(tmp_path):
     db["releases"].create({"id": int, "body": str}, pk="id")
     index = NearDuplicateIndex(db)
     index.ensure_tables()
-    with pytest.raises(RuntimeError):
-        with db.atomic():
-            db.execute("INSERT INTO releases (id, body) VALUES (1, ?)", [EN_TRAFFICKING])
-            index.add(1, "kazakhstan", "en", EN_TRAFFICKING)
-            index.remove(1)
-            index.add(1, "kazakhstan", "en", EN_TRAFFICKING)
-            raise RuntimeError("the release could not be stored")
+    with pytest.raises(RuntimeError), db.atomic():
+        db.execute("INSERT INTO releases (id, body) VALUES (1, ?)", [EN_TRAFFICKING])
+        index.add(1, "kazakhstan", "en", EN_TRAFFICKING)
+        index.remove(1)
+        index.add(1, "kazakhstan", "en", EN_TRAFFICKING)
+        raise RuntimeError("the release could not be stored")
     assert db["releases"].count == 0
     assert len(index) == 0
     assert db.execute("SELECT COUNT(*) FROM dedup_bands").fetchone()[0] == 0

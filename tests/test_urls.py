@@ -24,6 +24,13 @@ BASE = "https://kazakhstan.iom.int/news/forum"
     ("https://kazakhstan.iom.int", "https://kazakhstan.iom.int/"),
     ("  " + BASE + "  ", BASE),
     ("mailto:info@iom.int", "mailto:info@iom.int"),
+    (BASE + "?", BASE),
+    (BASE + "?utm_campaign=x&mc_cid=1&mc_eid=2", BASE),
+    (BASE + "?_ga=2.1&igshid=abc&yclid=9", BASE),
+    (BASE + "/#", BASE),
+    ("https://KAZAKHSTAN.iom.int/news/Forum", "https://kazakhstan.iom.int/news/Forum"),  # paths keep their case
+    ("https://kazakhstan.iom.int/news?b=%20x&a=1", "https://kazakhstan.iom.int/news?a=1&b=+x"),
+    ("https://kazakhstan.iom.int/kk/news/көші-қон", "https://kazakhstan.iom.int/kk/news/%D0%BA%D3%A9%D1%88%D1%96-%D2%9B%D0%BE%D0%BD"),
 ])
 def test_normalize_url(url, expected):
     assert normalize_url(url) == expected

@@ -197,14 +197,16 @@ def remove_boilerplate(tree: LexborHTMLParser) -> None:
 def _decompose_outermost(nodes: dict[int, LexborNode]) -> None:
     """Decompose each node not inside another one of ``nodes`` (inner ones go with it)."""
     for node in list(nodes.values()):
-        if not _has_ancestor_in(node, nodes):
+        if not _has_ancestor(node, lambda parent: parent.mem_id in nodes):
             node.decompose()
 
 
-def _has_ancestor(node: LexborNode, tags: tuple[str, ...]) -> bool:
+def _has_ancestor(node: LexborNode, test) -> bool:
+    """Whether any ancestor of ``node`` passes ``test``: a tag tuple, or a predicate on the node."""
+    matches = (lambda parent: parent.tag in test) if isinstance(test, tuple) else test
     parent = node.parent
     while parent is not None:
-        if parent.tag in tags:
+        if matches(parent):
             return True
         parent = parent.parent
     return False
@@ -215,23 +217,14 @@ def find_content(
 ) -> tuple[LexborNode | None, bool]:
     """``(node holding the body, found by a known selector)``.
 
-    Config hint first, then the known body selectors; else the learned template's blocks are
-    removed and the best-scored block is taken.
+    Config hint first, then the known body selectors; else the best-scored block (learned
+    template blocks do not vote).
     """
     for selector in ((hints.content,) if hints.content else ()) + selectors.CONTENT:
         matches = [node for node in tree.css(selector) if _text_length(node) > 0]
         if matches:
             return max(matches, key=_text_length), True
     return best_scored_block(tree.body, template), False
-
-
-def _has_ancestor_in(node: LexborNode, nodes: dict[int, LexborNode]) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id in nodes:
-            return True
-        parent = parent.parent
-    return False
 
 
 def drop_template_blocks(blocks: list[str], template: frozenset[str]) -> list[str]:

@@ -43,7 +43,15 @@ LSH banding: the 128 values are cut into 32 bands of 4; two releases become cand
 is equal, which happens with probability 1 - (1 - J**4)**32: 0.56 at J = 0.4, 0.87 at 0.5, 0.99 at
 0.6, > 0.999 at 0.7. Candidates are then verified on their full signatures against the threshold.
 So :meth:`NearDuplicateIndex.find` recalls practically every copy at J >= 0.6 (3%-10% edits) and
-most of the borderline pairs that :func:`is_near_duplicate` accepts at 0.5-0.6.
+most of the borderline pairs that :func:`is_near_duplicate` accepts at 0.5-0.6. More bands of fewer
+rows (42 x 3) would catch those too, at the price of ~30% more band rows and many more candidate
+pairs from shared stock text.
+
+Measured (benchmarks/near_duplicates.py, 100,000 synthetic 300-400-word releases, 2% planted
+cross-posts): recall 99.7% (every copy with 3% or 8% of its words changed, a sentence swapped,
+the regional intro and contact added, or restyled; 7 of 351 copies with all of these at once, at
+J 0.48-0.57, were missed), 0 false pairs, ~1.7 ms per release with a commit each, 65 MB peak RSS,
+1.2 KB of index per release.
 
 Decision rule (applied by the pipeline)
 ---------------------------------------

@@ -131,7 +131,7 @@ def migrate(db: sqlite_utils.Database) -> int:
             f"the archive has schema version {version}, newer than this iom-archive ({len(MIGRATIONS)}); upgrade it"
         )
     for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.conn:
+        with db.atomic():  # tables and user_version together: a run killed here leaves an empty file
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
     return len(MIGRATIONS)

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.config import Site
 from scraper.dates import parse_date
-from scraper.fetch import FetchError, Fetcher
+from scraper.fetch import FetchError, Fetcher, RobotsDisallowed
 from scraper.urls import normalize_url
 
 log = logging.getLogger(__name__)
@@ -166,20 +166,22 @@ def discover(
     since: date | None,
     langs: Iterable[str],
     known: Callable[[str], bool] | None = None,
+    failures: list[tuple[str, str]] | None = None,
 ) -> list[Candidate]:
     """Every release URL of ``site`` in ``langs`` from listings and sitemap, each once.
 
     With ``known`` (incremental runs), a listing stops at the first page whose releases are all
     already archived. Raises :class:`FetchError` when the first listing page of a language cannot
-    be fetched (the site is unreachable); later failures are logged and discovery goes on.
+    be fetched (the site is unreachable); later failures are logged, appended to ``failures``
+    as ``(url, cause)`` when it is given, and discovery goes on.
     """
     langs = list(langs)
     found: dict[str, Candidate] = {}
     for lang in langs:
-        for candidate in walk_listing(fetcher, site, lang, since, known):
+        for candidate in walk_listing(fetcher, site, lang, since, known, failures):
             found.setdefault(candidate.url, candidate)
     if site.sitemap:
-        for candidate in read_sitemap(fetcher, site, since):
+        for candidate in read_sitemap(fetcher, site, since, failures):
             if candidate.lang not in langs:
                 continue
             listed = found.get(candidate.url)
@@ -188,7 +190,8 @@ def discover(
 
 
 def walk_listing(
-    fetcher: Fetcher, site: Site, lang: str, since: date | None, known: Callable[[str], bool] | None = None
+    fetcher: Fetcher, site: Site, lang: str, since: date | None, known: Callable[[str], bool] | None = None,
+    failures: list[tuple[str, str]] | None = None,
 ) -> list[Candidate]:
     """Follow the news listing of one language until releases older than ``since`` (or all known)."""
     url: str | None = site.language_root(lang) + site.news_path
@@ -200,15 +203,20 @@ def walk_listing(
         seen_pages.add(url)
         try:
             response = fetcher.get(url)
-        except FetchError:
+        except FetchError as exc:
             if page_number == 0:
                 raise
             log.warning("listing page %s could not be fetched; stopping this listing", url)
+            if not isinstance(exc, RobotsDisallowed):  # the site's own choice is not a failure
+                _failed(failures, url, f"listing page not read ({exc.cause}); later listing pages not read")
             break
         if response.status != 200 or not response.is_html:
             if page_number == 0:
                 raise FetchError(url, _unexpected(response.status, response.content_type))
             log.warning("listing page %s: %s; stopping", url, _unexpected(response.status, response.content_type))
+            if response.status not in (404, 410):  # a pager pointing past the end is not a failure
+                _failed(failures, url, f"listing page not read ({_unexpected(response.status, response.content_type)}); "
+                                       "later listing pages not read")
             break
         page = parse_listing(response.text, response.url, site, lang)
         candidates.extend(page.items)
@@ -224,7 +232,9 @@ def walk_listing(
     return [item for item in candidates if not (since and item.listed_date and item.listed_date < since)]
 
 
-def read_sitemap(fetcher: Fetcher, site: Site, since: date | None) -> list[Candidate]:
+def read_sitemap(
+    fetcher: Fetcher, site: Site, since: date | None, failures: list[tuple[str, str]] | None = None
+) -> list[Candidate]:
     """Release URLs listed in the site's sitemap (following a sitemap index), newer than ``since``."""
     queue = [site.base_url + site.sitemap] if site.sitemap else []
     candidates: list[Candidate] = []
@@ -236,9 +246,13 @@ def read_sitemap(fetcher: Fetcher, site: Site, since: date | None) -> list[Candi
             response = fetcher.get(url)
         except FetchError as exc:
             log.warning("sitemap %s", exc)
+            if not isinstance(exc, RobotsDisallowed):
+                _failed(failures, url, f"sitemap not read ({exc.cause})")
             continue
         if response.status != 200:
             log.info("sitemap %s answered HTTP %s; relying on the listing pages", url, response.status)
+            if response.status >= 500:
+                _failed(failures, url, f"sitemap not read (HTTP {response.status})")
             continue
         entries, nested = parse_sitemap(response.text)
         queue.extend(n for n in nested if urlsplit(n).netloc.lower() == site.host)
@@ -251,6 +265,11 @@ def read_sitemap(fetcher: Fetcher, site: Site, since: date | None) -> list[Candi
             lang = release_language(site, entry_url)
             candidates.append(Candidate(url=entry_url, lang=lang, source="sitemap", lastmod=entry.lastmod))
     return candidates
+
+
+def _failed(failures: list[tuple[str, str]] | None, url: str, cause: str) -> None:
+    if failures is not None:
+        failures.append((url, cause))
 
 
 def _unexpected(status: int, content_type: str) -> str:

@@ -151,21 +151,28 @@ def collect_site(site: Site, plan: RunPlan, fetcher: Fetcher, archive: Archive, 
     if not langs:
         return
     report.sites_attempted += 1
+    failures: list[tuple[str, str]] = []
     try:
-        candidates = discover(fetcher, site, plan.since, langs, archive.is_archived if plan.incremental else None)
+        candidates = discover(fetcher, site, plan.since, langs, archive.is_archived if plan.incremental else None,
+                              failures)
     except FetchError as exc:
         report.unreachable_sites.append(site.key)
         report.error(exc.url, f"site {site.key} unreachable: {exc.cause}")
         return
+    for url, cause in failures:  # a listing page or sitemap that failed: the run is partial, and says so
+        report.error(url, cause)
     candidates = add_followups(site, langs, candidates, plan, archive)
     log.info("%s: %d release URLs to check", site.key, len(candidates))
     template_before = {lang: learned_template(archive.template_counts(site.key, lang)) for lang in langs}
     aliases: dict[str, list[str]] = {}
+    retried: set[str] = set()
     for candidate in candidates:
         page_url = check_release(site, candidate, fetcher, archive, report)
         if page_url:
             aliases.setdefault(page_url, []).append(candidate.url)
-    extract_pages(site, langs, archive, report, since=plan.since, aliases=aliases)
+            if candidate.source == "retry" and plan.incremental:
+                retried.add(page_url)  # last run's failure: its window, not tonight's, decides
+    extract_pages(site, langs, archive, report, since=plan.since, aliases=aliases, exempt=retried)
     reclean_with_new_template(site, langs, template_before, archive, report, done=set(aliases))
 
 
@@ -282,12 +289,19 @@ def extract_pages(
     aliases: dict[str, list[str]] | None = None,
     outcomes: tuple[str, ...] = ("pending",),
     seen_online: bool = True,
+    exempt: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """Extract and store every stored page of ``site`` in ``outcomes``, with the learned template."""
+    """Extract and store every stored page of ``site`` in ``outcomes``, with the learned template.
+
+    ``since`` skips new releases published before it; pages of releases already archived
+    (revalidated, or re-fetched after a sitemap ``lastmod``) and the pages in ``exempt`` are
+    always extracted, so an edit to an old release is never dropped as "older than --since".
+    """
     templates = {lang: learned_template(archive.template_counts(site.key, lang)) for lang in langs}
     for page in archive.pages_to_extract(site.key, langs, outcomes):
         urls = (aliases or {}).get(page["url"], [])
-        extract_page(site, page, urls, templates[page["lang"]], archive, report, since, seen_online)
+        page_since = None if page.get("release_id") is not None or page["url"] in exempt else since
+        extract_page(site, page, urls, templates[page["lang"]], archive, report, page_since, seen_online)
 
 
 def extract_page(

@@ -1,0 +1,112 @@
+"""What runs over the fixture site cost the server, in requests, counted at the server.
+
+    python benchmarks/request_counts.py [--fault-rate 0.33] [--seed 8] [--folder site]
+
+Serves the fixture site (with ETag/Last-Modified, so revalidation can get 304s) and prints, per
+kind of request (robots.txt, listing pages, sitemap, release pages downloaded, 304 Not Modified,
+failed attempts):
+
+Columns: `release` release pages downloaded (200), `304` conditional requests answered Not
+Modified, `faulted` requests that got an injected fault, `failed` other non-200 answers.
+
+1. a first run into an empty archive (no --since: everything);
+2. a second run right after, on the unchanged site (incremental: no --since, so listings stop at
+   the first page of archived releases, and `revalidate_per_run` releases are re-checked);
+3. a first run with transient faults on about a third of the requests (500/503/429 with
+   Retry-After: 1, stalls past the 0.5 s timeout, dropped connections, truncated bodies; each URL
+   faulted at most twice, 3 retries): the faults met, the retries, the errors, and whether its
+   archive equals the fault-free one.
+
+No figure here is asserted by tests (tests/test_politeness.py and tests/test_resilience.py assert
+the properties); this is the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from archive_checks import consistency_problems, dump_archive, request_counts  # noqa: E402
+from conftest import KAZAKHSTAN, query, write_config  # noqa: E402
+from fixture_server import FixtureServer  # noqa: E402
+from scraper import pipeline  # noqa: E402
+from scraper.config import load_config  # noqa: E402
+
+KINDS = ("robots", "listing", "sitemap", "release", "304", "faulted", "failed", "other")
+
+
+def run_once(config_path: Path) -> tuple[pipeline.RunReport, float]:
+    config = load_config(config_path)
+    started = time.perf_counter()
+    report = pipeline.run(config, config_path.parent / "archive.db", pipeline.RunOptions())
+    return report, time.perf_counter() - started
+
+
+def row(label: str, counts: Counter, seconds: float) -> str:
+    cells = "".join(f"{counts.get(kind, 0):>9}" for kind in KINDS)
+    return f"{label:<28}{cells}{sum(counts.values()):>9}{seconds:>9.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fault-rate", type=float, default=1 / 3)
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--folder", default="site", help="site, legacy or redesign")
+    args = parser.parse_args()
+    root = KAZAKHSTAN / args.folder
+    logging.basicConfig(level=logging.CRITICAL)  # the run's own log lines are not the report
+
+    print(f"fixture site {root.relative_to(ROOT)}, requests counted at the server\n")
+    print(f"{'run':<28}" + "".join(f"{kind:>9}" for kind in KINDS) + f"{'total':>9}{'seconds':>9}")
+    with tempfile.TemporaryDirectory() as tmp, FixtureServer(root, validators=True) as server:
+        config = write_config(Path(tmp), server.base_url)
+        first, seconds = run_once(config)
+        first_counts = request_counts(server.requests)
+        print(row("1. first run", first_counts, seconds))
+        reference = dump_archive(Path(tmp) / "archive.db", server.base_url)
+        server.reset()
+        second, seconds = run_once(config)
+        second_counts = request_counts(server.requests)
+        print(row("2. second run, unchanged", second_counts, seconds))
+        langs = 3
+        print(f"\n   second run: {sum(second_counts.values())} requests = {sum(second_counts.values()) / langs:.1f} "
+              f"per language ({langs} languages, 1 site); first run: {sum(first_counts.values())}; "
+              f"second run {second.counts['pages_not_modified']} x 304, {second.counts['pages_fetched']} downloads, "
+              f"{second.counts['releases_new']} new")
+
+    with tempfile.TemporaryDirectory() as tmp, FixtureServer(root, validators=True) as server:
+        server.inject(rate=args.fault_rate, max_per_url=2, seed=args.seed, stall=2.0)
+        config = write_config(Path(tmp), server.base_url, retries=3, retry_backoff=0.05, timeout=0.5)
+        report, seconds = run_once(config)
+        counts = request_counts(server.requests)
+        print()
+        print(row(f"3. first run, faults {args.fault_rate:.0%}", counts, seconds))
+        faults = server.faults_served()
+        by_kind = Counter(kind for _, kind in faults)
+        urls = {r.path for r in server.requests}
+        db = Path(tmp) / "archive.db"
+        (run,) = query(db, "SELECT status, requests, errors, releases_new FROM runs")
+        same = dump_archive(db, server.base_url) == reference
+        print(f"\n   {len(server.requests)} requests for {len(urls)} URLs: {len(faults)} faults served "
+              f"({len(faults) / len(server.requests):.0%} of requests): "
+              + ", ".join(f"{n} {kind}" for kind, n in sorted(by_kind.items())))
+        print(f"   retries (requests beyond the first per URL): {len(server.requests) - len(urls)}; "
+              f"run status {run['status']}, {run['errors']} errors, {run['releases_new']} releases new, "
+              f"runs.requests {run['requests']}")
+        print(f"   archive equal to the fault-free one (releases, versions, URLs, pages, template): {same}; "
+              f"consistency problems: {consistency_problems(db) or 'none'}")
+        if report.errors:
+            for error in report.errors:
+                print(f"   error: {error['url']}: {error['error']}")
+
+
+if __name__ == "__main__":
+    main()

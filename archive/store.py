@@ -26,6 +26,9 @@ from archive.translations import same_story
 from archive.views import ensure_views
 
 
+RETRY_RUNS = 10  # failed URLs are retried by the next runs, looking back this many runs
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -155,9 +158,17 @@ class Archive:
         ))
         return rows[0] if rows else None
 
-    def failed_urls_of_last_run(self) -> list[str]:
-        row = self.db.execute("SELECT error_log FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
-        return [entry["url"] for entry in json.loads(row[0])] if row and row[0] else []
+    def urls_to_retry(self, runs: int = RETRY_RUNS) -> list[str]:
+        """URLs that failed in any of the last ``runs`` finished runs and have not been archived since.
+
+        Looking back over several runs (not just the last) keeps a failure of one site or language
+        queued while later runs are limited to others with ``--site`` or ``--lang``.
+        """
+        rows = self.db.execute(
+            "SELECT error_log FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?", [runs]
+        ).fetchall()
+        urls = dict.fromkeys(entry["url"] for (log,) in rows if log for entry in json.loads(log))
+        return [url for url in urls if not self.is_archived(url)]
 
     def due_for_revalidation(self, site: str, langs: Iterable[str], limit: int) -> list[dict[str, Any]]:
         """Live releases of a site whose page was checked longest ago."""

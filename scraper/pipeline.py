@@ -136,7 +136,7 @@ def plan_run(config: Config, archive: Archive, options: RunOptions) -> RunPlan:
         since=since,
         incremental=incremental,
         langs=options.langs,
-        retry_urls=frozenset(archive.failed_urls_of_last_run()),
+        retry_urls=frozenset(archive.urls_to_retry()),
         revalidate_per_run=config.revalidate_per_run,
     )
 

@@ -115,3 +115,14 @@ def test_archive_from_a_newer_version_is_refused(tmp_path):
     conn.close()
     with pytest.raises(ArchiveError, match="newer than this iom-archive"):
         Archive(path)
+
+
+def test_failures_stay_queued_across_runs_until_archived(archive):
+    first = archive.start_run({})
+    archive.finish_run(first, "partial", {}, [{"url": "https://kz/ru/news/a", "error": "HTTP 500"},
+                                              {"url": "https://kz/news/b", "error": "timed out"}])
+    second = archive.start_run({"langs": ["kk"]})  # a later run limited to another language
+    archive.finish_run(second, "ok", {}, [])
+    assert sorted(archive.urls_to_retry()) == ["https://kz/news/b", "https://kz/ru/news/a"]
+    save(archive, release("https://kz/news/b"))
+    assert archive.urls_to_retry() == ["https://kz/ru/news/a"]

@@ -353,10 +353,7 @@ class Archive:
         """
         with self.db.atomic():
             row = self.db.execute("SELECT block_keys FROM pages WHERE url = ?", [page.url]).fetchone()
-            previous = set(json.loads(row[0])) if row and row[0] else set()
-            if page.lang is not None:
-                self._count_blocks(page.site, page.lang, previous - block_keys, -1)
-                self._count_blocks(page.site, page.lang, block_keys - previous, +1)
+            self._recount(page.site, page.lang, row[0] if row else None, block_keys)
             self.db.execute(
                 """INSERT INTO pages (url, site, lang, fetched_at, status, etag, last_modified, content_type,
                                       raw_html, raw_size, outcome, extract_error, block_keys)
@@ -373,6 +370,23 @@ class Archive:
                     json.dumps(sorted(block_keys)),
                 ],
             )
+
+    def recount_blocks(self, url: str, block_keys: set[str]) -> None:
+        """Replace a stored page's block keys (and their template counts), e.g. after an extractor upgrade."""
+        with self.db.atomic():
+            row = self.db.execute("SELECT site, lang, block_keys FROM pages WHERE url = ?", [url]).fetchone()
+            if row is None:
+                return
+            self._recount(row[0], row[1], row[2], block_keys)
+            self.db.execute("UPDATE pages SET block_keys = ? WHERE url = ?", [json.dumps(sorted(block_keys)), url])
+
+    def _recount(self, site: str, lang: str | None, previous_json: str | None, block_keys: set[str]) -> None:
+        """Move a page's template counts from its previous block keys to ``block_keys``."""
+        if lang is None:
+            return
+        previous = set(json.loads(previous_json)) if previous_json else set()
+        self._count_blocks(site, lang, previous - block_keys, -1)
+        self._count_blocks(site, lang, block_keys - previous, +1)
 
     def _count_blocks(self, site: str, lang: str, keys: set[str], delta: int) -> None:
         self.db.conn.executemany(

@@ -54,6 +54,19 @@ def _load(config_path: str) -> Config:
         raise ConfigProblem(str(exc)) from None
 
 
+def _check_selection(config: Config, config_path: str, sites: tuple[str, ...], langs: tuple[str, ...]) -> None:
+    """``--site`` and ``--lang`` must name configured sites and languages (exit 2 otherwise)."""
+    keys = [site.key for site in config.sites]
+    for key in sites:
+        if key not in keys:
+            raise ConfigProblem(f"--site {key}: no such site in {config_path} (have: {', '.join(keys)})")
+    chosen = [site for site in config.sites if not sites or site.key in sites]
+    known = sorted({lang for site in chosen for lang in site.languages})
+    for lang in langs:
+        if lang not in known:
+            raise ConfigProblem(f"--lang {lang}: not a language of the selected sites (have: {', '.join(known)})")
+
+
 def archive_path(config: Config, config_path: str, override: str | None) -> Path:
     """``--archive`` as given, else the config's ``archive`` relative to the config file's folder."""
     if override:
@@ -120,9 +133,7 @@ def run(config_path, since, sites, langs, archive_override, verbose, quiet, log_
     """
     _setup_logging(verbose, quiet, log_json)
     config = _load(config_path)
-    for key in sites:
-        if key not in {site.key for site in config.sites}:
-            raise ConfigProblem(f"--site {key}: no such site in {config_path} (have: {', '.join(s.key for s in config.sites)})")
+    _check_selection(config, config_path, sites, langs)
     path = archive_path(config, config_path, archive_override)
     started = time.monotonic()
     try:
@@ -159,6 +170,7 @@ def reextract(config_path, sites, langs, archive_override, verbose) -> None:
     """
     _setup_logging(verbose, False)
     config = _load(config_path)
+    _check_selection(config, config_path, sites, langs)
     path = archive_path(config, config_path, archive_override)
     if not path.exists():
         raise click.ClickException(f"no archive at {path}; run `scrape run` first")

@@ -401,13 +401,16 @@ def translation_group(site: Site, url: str, extracted: Extracted) -> str:
 def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> RunReport:
     """Re-run extraction over every stored page, without the network.
 
-    The template counts are those of the stored pages; a release gets a new version only where
-    its text really changed; pages that failed before are tried again.
+    The pages' text blocks are counted again with the current structural rules first, so the
+    learned templates are those the current extractor would learn; a release gets a new version
+    only where its text really changed; pages that failed before are tried again.
     """
     report = RunReport()
     with ArchiveLock(archive_path), Archive(archive_path) as archive:
         for site in selected_sites(config, options):
             langs = [lang for lang in site.languages if not options.langs or lang in options.langs]
             report.sites_attempted += 1
+            for page in archive.pages_to_extract(site.key, langs, ("pending", "release", "error", "skipped")):
+                archive.recount_blocks(page["url"], page_block_keys(archive.page_html(page["url"])))
             extract_pages(site, langs, archive, report, outcomes=("pending", "release", "error"), seen_online=False)
     return report

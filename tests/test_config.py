@@ -83,3 +83,10 @@ def test_bad_since_date_is_a_usage_error(tmp_path):
     path.write_text(VALID)
     result = scrape("run", "--config", str(path), "--since", "yesterday")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_unknown_lang_option_is_a_usage_error(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(VALID)
+    result = scrape("run", "--config", str(path), "--lang", "fr")
+    assert result.exit_code == 2 and "--lang fr" in result.output and "en, kk, ru" in result.output

@@ -149,3 +149,23 @@ def test_reextract_applies_a_fixed_config_without_the_network(tmp_path):
     assert query(tmp_path / "archive.db", "SELECT count(*) FROM release_versions")[0][0] == 2 * len(ru)
     again = scrape("reextract", "--config", str(config))
     assert f"0 releases changed, {len(ru)} unchanged" in again.output
+
+
+def test_reextract_relearns_templates_from_the_stored_pages(redesign_run, tmp_path):
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "archive.db"
+    shutil.copy(redesign_run["db"], db)
+    conn = sqlite3.connect(db)
+    counts = conn.execute("SELECT * FROM template_blocks ORDER BY 1, 2, 3").fetchall()
+    with conn:  # as if the pages had been stored by a version that learned nothing
+        conn.execute("DELETE FROM template_blocks")
+        conn.execute("UPDATE pages SET block_keys = NULL")
+    conn.close()
+    config = write_config(tmp_path, "http://127.0.0.1:9")  # no server: reextract never connects
+    result = scrape("reextract", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert f"0 releases changed, {len(GOLDEN['releases'])} unchanged" in result.output
+    assert query(db, "SELECT * FROM template_blocks ORDER BY 1, 2, 3") and [
+        tuple(row) for row in query(db, "SELECT * FROM template_blocks ORDER BY 1, 2, 3")] == counts

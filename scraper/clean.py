@@ -40,12 +40,25 @@ def same_text(a: str, b: str) -> bool:
     return _WORD.findall(a.casefold()) == _WORD.findall(b.casefold())
 
 
+# A block that says nothing but this labels an advertising slot (the slot itself is empty).
+AD_LABELS = frozenset({
+    "advertisement", "advertising", "sponsored", "anzeige", "werbung", "gesponsert", "publicité", "sponsorisé",
+    "publicidad", "publicidade", "pubblicità", "advertentie", "reklame", "reklam", "reklama", "mainos", "annons",
+    "реклама", "广告", "廣告", "広告", "광고", "إعلان",
+})
+
+
+def is_ad_label(block: str) -> bool:
+    """Whether a block is only an advertising label ("Advertisement", "PUBLICIDAD", "Реклама" …)."""
+    return len(block) <= 40 and " ".join(words(block)) in AD_LABELS
+
+
 def clean_blocks(blocks: list[str], title: str | None = None) -> list[str]:
-    """Clean every block, drop empty ones, repeated neighbours, and a leading copy of the title."""
+    """Clean every block, drop empty ones, ad labels, repeated neighbours, and a leading copy of the title."""
     cleaned: list[str] = []
     for block in blocks:
         text = clean_block(block)
-        if not text or (cleaned and cleaned[-1] == text):
+        if not text or (cleaned and cleaned[-1] == text) or is_ad_label(text):
             continue
         cleaned.append(text)
     while cleaned and title and same_text(cleaned[0], title):
@@ -55,6 +68,11 @@ def clean_blocks(blocks: list[str], title: str | None = None) -> list[str]:
 
 def join_blocks(blocks: list[str]) -> str:
     return "\n\n".join(blocks)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, case-folded: what two texts are compared on."""
+    return _WORD.findall(text.casefold())
 
 
 def word_count(text: str) -> int:

@@ -14,7 +14,9 @@ Order of work on a page:
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urljoin, urlsplit
@@ -34,7 +36,12 @@ MAX_CAPTION_CHARS = 300
 MAX_LABEL_CHARS = 25
 MAX_DATE_CANDIDATES = 12
 TOP_CANDIDATES = 5
+MAX_LEAD_PARAGRAPHS = 2
+LEAD_MIN_CHARS = 80
+LINK_BOX_CHARS = 200
+LINK_BOX_LABEL_CHARS = 40
 _BOILERPLATE_SELECTOR = ", ".join(selectors.BOILERPLATE)
+_BOILERPLATE_HINTS_SELECTOR = ", ".join(selectors.BOILERPLATE_HINTS)
 
 
 class ExtractionError(Exception):
@@ -103,7 +110,8 @@ def extract(
     if trusted:
         blocks = text_blocks(content)
     else:
-        blocks = drop_template_blocks([b.text for b in main_segment(blocks_of(content), template)], template)
+        found = [block for lead in lead_paragraphs(content) for block in blocks_of(lead)] + blocks_of(content)
+        blocks = drop_template_blocks([b.text for b in main_segment(found, template)], template)
         blocks = drop_captions(blocks, found_images)
     blocks = drop_leading_dates(clean.clean_blocks(blocks, title), lang)
     if not blocks:
@@ -185,20 +193,80 @@ def meta_published_date(tree: LexborHTMLParser) -> date | None:
 
 
 def remove_boilerplate(tree: LexborHTMLParser) -> None:
-    """Remove navigation and page furniture in place. ``<header>`` inside an article stays."""
+    """Remove navigation and page furniture in place. ``<header>`` inside an article stays.
+
+    An element matched only by a class or id name hint (:data:`scraper.selectors.BOILERPLATE_HINTS`)
+    stays when it holds a run of paragraphs: a body whose class says "teaser" or "share" is a body.
+    """
     doomed: dict[int, LexborNode] = {}
     for node in tree.css(_BOILERPLATE_SELECTOR):
         if node.tag == "header" and _has_ancestor(node, ("article", "main")):
             continue
         doomed[node.mem_id] = node
     _decompose_outermost(doomed)
+    scope = tree.body if tree.body is not None else tree.root
+    hinted = {node.mem_id: node for node in scope.css(_BOILERPLATE_HINTS_SELECTOR)} if scope is not None else {}
+    if hinted:
+        holding: set[int] = set()
+        for outer in _outermost(hinted):
+            holding |= _paragraph_run_holders(outer)
+        _decompose_outermost({key: node for key, node in hinted.items() if key not in holding})
+
+
+def _paragraph_run_holders(root: LexborNode) -> set[int]:
+    """Ids of ``root`` and the elements in it that contain a run of paragraphs:
+    :data:`~scraper.selectors.PARAGRAPH_RUN` sibling ``<p>`` of
+    :data:`~scraper.selectors.RUN_PARAGRAPH_CHARS` characters or more."""
+    per_parent: dict[int, int] = {}
+    parents: dict[int, LexborNode] = {}
+    for paragraph in root.css("p"):
+        parent = paragraph.parent
+        if parent is None or len(paragraph.text(deep=True, strip=True)) < selectors.RUN_PARAGRAPH_CHARS:
+            continue
+        per_parent[parent.mem_id] = per_parent.get(parent.mem_id, 0) + 1
+        parents[parent.mem_id] = parent
+    holding: set[int] = set()
+    for key, count in per_parent.items():
+        node = parents[key] if count >= selectors.PARAGRAPH_RUN else None
+        while node is not None and node.mem_id not in holding:
+            holding.add(node.mem_id)
+            node = node.parent if node.mem_id != root.mem_id else None
+    return holding
+
+
+def _outermost(nodes: dict[int, LexborNode]) -> list[LexborNode]:
+    """The nodes of ``nodes`` that are not inside another one of them.
+
+    The walk up from each node stops at an ancestor already settled (``inside``: that ancestor is,
+    or is inside, one of ``nodes``).
+    """
+    inside: dict[int, bool] = {}
+    outermost: list[LexborNode] = []
+    for node in nodes.values():
+        passed: list[int] = []
+        parent, found = node.parent, False
+        while parent is not None:
+            key = parent.mem_id
+            if key in nodes:
+                found = True
+                break
+            if key in inside:
+                found = inside[key]
+                break
+            passed.append(key)
+            parent = parent.parent
+        for key in passed:
+            inside[key] = found
+        if not found:
+            outermost.append(node)
+    return outermost
 
 
 def _decompose_outermost(nodes: dict[int, LexborNode]) -> None:
-    """Decompose each node not inside another one of ``nodes`` (inner ones go with it)."""
-    for node in list(nodes.values()):
-        if not _has_ancestor(node, lambda parent: parent.mem_id in nodes):
-            node.decompose()
+    """Decompose each node not inside another one of ``nodes`` (inner ones go with it); all nodes
+    are checked before any is decomposed."""
+    for node in _outermost(nodes):
+        node.decompose()
 
 
 def _has_ancestor(node: LexborNode, test) -> bool:
@@ -218,13 +286,24 @@ def find_content(
     """``(node holding the body, found by a known selector)``.
 
     Config hint first, then the known body selectors; else the best-scored block (learned
-    template blocks do not vote).
+    template blocks do not vote; the page's titles, :func:`page_titles`, tell which ``<h1>`` is
+    the article's when there are several).
     """
     for selector in ((hints.content,) if hints.content else ()) + selectors.CONTENT:
         matches = [node for node in tree.css(selector) if _text_length(node) > 0]
         if matches:
             return max(matches, key=_text_length), True
-    return best_scored_block(tree.body, template), False
+    return best_scored_block(tree.body, template, lambda: page_titles(tree)), False
+
+
+def page_titles(tree: LexborHTMLParser) -> tuple[str, ...]:
+    """The page's own statements of its title: ``og:title``, ``twitter:title``, ``<title>``."""
+    head = tree.head
+    if head is None:
+        return ()
+    found = [node.text() if node.tag == "title" else node.attributes.get("content") or ""
+             for node in head.css("title, meta[property='og:title'][content], meta[name='twitter:title'][content]")]
+    return tuple(text for text in (clean.normalize_space(t) for t in found) if text)
 
 
 def drop_template_blocks(blocks: list[str], template: frozenset[str]) -> list[str]:
@@ -246,10 +325,50 @@ def drop_captions(blocks: list[str], found_images: list[dict[str, str]]) -> list
 
 
 def remove_furniture(content: LexborNode) -> None:
-    """Remove tag lists and similar metadata blocks that sit inside the content node."""
+    """Remove tag lists and similar metadata blocks that sit inside the content node, and link boxes."""
     for selector in selectors.CONTENT_FURNITURE:
         for node in content.css(selector):
             node.decompose()
+    _decompose_outermost(_link_boxes(content))
+
+
+def _link_boxes(content: LexborNode) -> dict[int, LexborNode]:
+    """Boxes of links set into the body: "Read more" / "Further link" over one or a few links.
+
+    A ``div`` or ``section`` around a link to a page, short (:data:`LINK_BOX_CHARS` at most),
+    made of two blocks or more (a label, the links), whose text is mostly link text or else a short
+    label (:data:`LINK_BOX_LABEL_CHARS`), and without a paragraph, image, table or embed of its own.
+    A line that is a single link is not a box. Found by climbing from each link while the boxes
+    around it stay short.
+    """
+    boxes: dict[int, LexborNode] = {}
+    seen: set[int] = set()
+    for anchor in content.css("a[href]"):
+        node = anchor.parent
+        while node is not None and node.mem_id != content.mem_id and node.mem_id not in seen:
+            seen.add(node.mem_id)
+            if node.tag in ("div", "section"):
+                length = _text_length(node)
+                if length > LINK_BOX_CHARS:
+                    break
+                if _is_link_box(node, length):
+                    boxes[node.mem_id] = node
+            node = node.parent
+    return boxes
+
+
+def _is_link_box(node: LexborNode, length: int) -> bool:
+    if not length or node.css_first("p, img, iframe, video, table"):
+        return False
+    blocks = sum(1 for child in node.iter() if child.text(deep=True, strip=True))
+    if blocks < 2:
+        return False
+    linked = sum(
+        len(a.text(deep=True, strip=True))
+        for a in node.css("a[href]")
+        if not (a.attributes.get("href") or "").startswith(("mailto:", "tel:"))
+    )
+    return linked > 0 and (linked >= 0.5 * length or length - linked <= LINK_BOX_LABEL_CHARS)
 
 
 def drop_leading_dates(blocks: list[str], lang: str | None) -> list[str]:
@@ -263,15 +382,23 @@ def _is_date_line(text: str, lang: str | None) -> bool:
     return parse_date(_unlabelled(text), lang) is not None
 
 
-def best_scored_block(root: LexborNode | None, template: frozenset[str] = frozenset()) -> LexborNode | None:
+def best_scored_block(
+    root: LexborNode | None,
+    template: frozenset[str] = frozenset(),
+    titles: tuple[str, ...] | Callable[[], tuple[str, ...]] = (),
+) -> LexborNode | None:
     """Readability-style fallback: paragraphs vote for their parent (and half for the grandparent).
 
-    Paragraphs that are learned template text do not vote.
+    Paragraphs that are learned template text do not vote. When the page has several ``<h1>`` and
+    one of them is the page's title (``titles``, or a function giving them: see
+    :func:`page_titles`), blocks whose paragraphs come under another ``<h1>`` (the next stories of
+    an endless-scroll page, teasers with their own headline) are not candidates.
     """
     if root is None:
         return None
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
+    first_paragraph: dict[int, LexborNode] = {}
     for paragraph in root.css("p, pre, blockquote, li"):
         text = clean.normalize_space(paragraph.text(deep=True, separator=" "))
         if len(text) < MIN_PARAGRAPH_CHARS or (template and block_key(text) in template):
@@ -283,11 +410,133 @@ def best_scored_block(root: LexborNode | None, template: frozenset[str] = frozen
                 continue
             scores[node.mem_id] = scores.get(node.mem_id, 0.0) + score * weight
             nodes[node.mem_id] = node
+            first_paragraph.setdefault(node.mem_id, paragraph)
     if not scores:
         return root if _text_length(root) else None
-    finalists = sorted(scores, key=scores.__getitem__, reverse=True)[:TOP_CANDIDATES]
-    best = max(finalists, key=lambda key: scores[key] * (1 - link_density(nodes[key])))
-    return nodes[best]
+    under_title = _under_title_heading(root, titles)
+    candidates = [key for key in scores if under_title is None or under_title(first_paragraph[key])] or list(scores)
+    ranked = sorted(candidates, key=scores.__getitem__, reverse=True)
+    weights: dict[int, float] = {}
+
+    def weighted(key: int) -> float:
+        if key not in weights:
+            weights[key] = scores[key] * (1 - link_density(nodes[key]))
+        return weights[key]
+
+    teasers: set[int] = set()  # a block of teasers with their own linked headlines is not the body
+    for _ in range(2 * TOP_CANDIDATES):
+        finalists = list(itertools.islice((key for key in ranked if key not in teasers), TOP_CANDIDATES))
+        if not finalists:
+            break
+        best = max(finalists, key=weighted)
+        if not _is_teaser_list(nodes[best]):
+            return nodes[best]
+        teasers.add(best)
+    return nodes[max(ranked[:TOP_CANDIDATES], key=weighted)]
+
+
+def _under_title_heading(root: LexborNode, titles: tuple[str, ...] | Callable[[], tuple[str, ...]]):
+    """A test "is this paragraph under the title's ``<h1>``", or None when it cannot tell.
+
+    None unless the page has two ``<h1>`` or more and one of them says what ``titles`` say.
+    Text before the first ``<h1>`` counts as under the title.
+    """
+    headings = root.css("h1")
+    if len(headings) < 2:
+        return None
+    if callable(titles):
+        titles = titles()
+    if not titles:
+        return None
+    wanted = [" ".join(clean.words(title)) for title in titles]
+    title_heading = None
+    for heading in headings:
+        said = " ".join(clean.words(heading.text(deep=True, separator=" ")))
+        if said and any(f" {said} " in f" {title} " or f" {title} " in f" {said} " for title in wanted if title):
+            title_heading = heading
+            break
+    if title_heading is None:
+        return None
+    heading_ids = {heading.mem_id for heading in headings}
+    governing: dict[int, int | None] = {}
+    current: int | None = None
+    for node in root.traverse():
+        if node.mem_id in heading_ids:
+            current = node.mem_id
+        governing[node.mem_id] = current
+    return lambda paragraph: governing.get(paragraph.mem_id) in (None, title_heading.mem_id)
+
+
+def _is_teaser_list(node: LexborNode) -> bool:
+    """A block of teasers: two headings or more, most of them nothing but a link to another page."""
+    headings = node.css("h1, h2, h3, h4, h5, h6")
+    if len(headings) < 2:
+        return False
+    linked = 0
+    for heading in headings:
+        anchors = [a for a in heading.css("a[href]")
+                   if not (a.attributes.get("href") or "").startswith(("#", "javascript:"))]
+        text = clean.normalize_space(heading.text(deep=True, separator=" "))
+        anchor_chars = sum(len(clean.normalize_space(a.text(deep=True, separator=" "))) for a in anchors)
+        if anchors and text and len(text) <= anchor_chars + 2:
+            linked += 1
+    return linked >= 2 and 2 * linked >= len(headings)
+
+
+def lead_paragraphs(content: LexborNode) -> list[LexborNode]:
+    """Paragraphs just before the scored body, outside it: the lead, standfirst or "chapo".
+
+    Wrappers with a single child are climbed first; going back from there, elements without text
+    (images, icon bars) and images with only their caption are passed over, up to
+    :data:`MAX_LEAD_PARAGRAPHS` paragraph-like elements are taken, and anything else (a heading, a
+    list, a link-heavy or short block) ends the lead.
+    """
+    node = content
+    while node.parent is not None and node.parent.tag not in ("body", "html") and _only_child(node):
+        node = node.parent
+    leads: list[LexborNode] = []
+    sibling = node.prev
+    while sibling is not None and len(leads) < MAX_LEAD_PARAGRAPHS:
+        if sibling.is_element_node and sibling.tag not in ("figure", "picture", "img", "br", "hr"):
+            text = clean.normalize_space(sibling.text(deep=True, separator=" "))
+            if text and not _is_media_block(sibling, text):
+                if not _is_lead_paragraph(sibling, text):
+                    break
+                leads.append(sibling)
+        elif sibling.tag == "-text" and (sibling.text_content or "").strip():
+            break
+        sibling = sibling.prev
+    return leads[::-1]
+
+
+def _is_media_block(node: LexborNode, text: str) -> bool:
+    """An image (or video) with only its caption or credit as text: passed over between lead and body."""
+    if not node.css_first("img, picture, video, figure"):
+        return False
+    if len(text) < LEAD_MIN_CHARS:
+        return True
+    captions = " ".join(caption.text(deep=True, separator=" ") for caption in node.css("figcaption, [class*=caption]"))
+    return len(clean.normalize_space(captions)) >= len(text)
+
+
+def _only_child(node: LexborNode) -> bool:
+    """Whether ``node`` is its parent's only element child (blank text around it ignored)."""
+    parent = node.parent
+    for child in parent.iter(include_text=True):
+        if child.mem_id == node.mem_id:
+            continue
+        if child.is_element_node or (child.tag == "-text" and (child.text_content or "").strip()):
+            return False
+    return True
+
+
+def _is_lead_paragraph(node: LexborNode, text: str) -> bool:
+    if len(text) < LEAD_MIN_CHARS or node.css_first("h1, h2, h3, h4, h5, h6, ul, ol, table, figcaption"):
+        return False
+    if len(node.css("p")) > 2:
+        return False
+    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    return linked < 0.25 * len(text)
 
 
 def link_density(node: LexborNode) -> float:

@@ -12,15 +12,31 @@ BOILERPLATE = (
     "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=dialog]",
     "[role=search]", "[role=complementary]", "[role=alertdialog]",
     "[hidden]", "[aria-hidden=true]", ".visually-hidden", ".sr-only", ".element-invisible",
-    ".skip-link", "[class*=breadcrumb]", "[id*=breadcrumb]",
+    ".skip-link", "[class*=cookie]", "[id*=cookie]", "[class*=consent]", "[id*=consent]", "[class*=gdpr]",
+    "[id*=footer]",
+    # reader comments: the usual containers of a comment thread (paragraphs in them are comments)
+    "[id=comments]", "[class*=commentlist]", "[class*=comment-list]",
+)
+
+# Class and id names of page furniture, matched as substrings. A name is a hint, not a fact
+# (``blog_teaser_text``, ``shared-body``, ``subscriber-content`` can hold the article), so an
+# element matched only here is kept when it holds a run of the article's paragraphs
+# (:data:`PARAGRAPH_RUN` sibling paragraphs of :data:`RUN_PARAGRAPH_CHARS` characters or more).
+BOILERPLATE_HINTS = (
+    "[class*=breadcrumb]", "[id*=breadcrumb]",
     "ul.menu", ".menu--main", "[class*=mega-menu]", "[id*=navigation]", "[class*=navbar]", "[class*=block-menu]",
     "[class*=language-switcher]", "[class*=block-language]", "[class*=lang-switch]",
-    "[class*=cookie]", "[id*=cookie]", "[class*=consent]", "[id*=consent]", "[class*=gdpr]",
-    "[class*=related]", "[id*=related]", "[class*=view-mode-teaser]", "[class*=teaser]",
+    "[class*=related]", "[id*=related]", "[class*=teaser]",
     "[class*=share]", "[class*=social]", "[class*=newsletter]", "[class*=subscribe]",
-    "[class*=sdg]", "[class*=site-footer]", "[class*=region-footer]", "[class*=region-header]",
+    "[class*=sdg]", "[class*=footer]", "[class*=region-header]", "[class*=navigation]",
     "[class*=pager]", "[class*=pagenav]", "[class*=pagination]", "[class*=tabs]", "[class*=toolbar]",
+    # advertising slots: a class or id token "ad" / "ad-…", ad network markup
+    "[class~=ad]", "[class^='ad-']", "[class*=' ad-']", "[id^='ad-']", "[class*=advert]", "[id*=advert]",
+    # reader comments and comment forms
+    "[class*=comment]", "[id^=comment]",
 )
+PARAGRAPH_RUN = 3
+RUN_PARAGRAPH_CHARS = 80
 
 # Where IOM's Drupal themes (and many CMSs) put the body of an article, most specific first.
 CONTENT = (

@@ -136,3 +136,85 @@ def test_pages_without_a_release_raise_a_clear_error(html, reason):
 def test_text_blocks_table_cells_are_separated():
     node = LexborHTMLParser("<div><table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table></div>").css_first("div")
     assert [" ".join(b.split()) for b in text_blocks(node)] == ["a b", "c"]
+
+
+# --- generic fallback on article pages of other sites (structure only: no template, no hints) -----
+
+LONG = (
+    "The committee met on Tuesday to discuss the plan, and its members agreed, after a long debate, "
+    "that the proposal needs more work before the vote{n}."
+)
+
+
+def paragraphs(count: int, tag: str = "p", start: int = 0) -> str:
+    return "".join(f"<{tag}>{LONG.format(n=f' (part {i})')}</{tag}>" for i in range(start, start + count))
+
+
+def test_body_whose_class_name_sounds_like_furniture_is_kept():
+    html = page(f"""<div class="blog_teaser_text"><h1>Plan</h1>{paragraphs(4)}</div>
+        <div class="share-tools"><a href="/fb">Facebook</a> <a href="/tw">Twitter</a></div>""")
+    body = extract(html, "https://news.example.org/a").body
+    assert "(part 0)" in body and "(part 3)" in body and "Facebook" not in body
+
+
+def test_ad_slots_and_ad_labels_are_not_body_text():
+    html = page(f"""<main><h1>Plan</h1><div class="text">{paragraphs(2)}
+        <div class="ad ad-box"><span>Promoted gadget on sale now, click here to buy it today</span></div>
+        <p>PUBLICIDAD</p><div id="ad-slot-2">Sponsored offer of the week for readers like you</div>
+        {paragraphs(2, start=2)}<p>Реклама</p></div></main>""", lang="es")
+    body = extract(html, "https://news.example.org/a").body
+    assert "(part 0)" in body and "(part 3)" in body
+    for leak in ("Promoted gadget", "PUBLICIDAD", "Sponsored offer", "Реклама"):
+        assert leak not in body
+
+
+def test_lead_paragraph_before_the_body_is_kept_and_the_photo_caption_passed_over():
+    lead = "The plan, which was announced on Monday after months of talks, will cost more than expected."
+    html = page(f"""<div class="story"><h1>Plan</h1><div class="intro"><p>{lead}</p></div>
+        <div class="photo"><figure><img src="/a.jpg"><figcaption>The committee at work. Photo: Agency</figcaption></figure></div>
+        <div class="copy">{paragraphs(4)}</div></div>""")
+    body = extract(html, "https://news.example.org/a").body
+    assert body.startswith(lead) and "(part 3)" in body and "Photo: Agency" not in body
+
+
+def test_endless_scroll_page_keeps_the_story_under_the_page_title():
+    html = page(f"""<div class="feed">
+        <div class="story"><h1>Storm closes the harbour</h1><div class="copy">{paragraphs(3)}</div></div>
+        <div class="story"><h1>Elections next spring</h1><div class="copy">{paragraphs(6, start=10)}</div></div></div>""",
+        head="<meta property='og:title' content='Storm closes the harbour | Daily News'>")
+    body = extract(html, "https://news.example.org/storm").body
+    assert "(part 0)" in body and "(part 10)" not in body
+
+
+def test_list_of_teasers_with_linked_headlines_is_not_the_body():
+    teasers = "".join(
+        f"<h2><a href='/story-{i}'>Other story {i}</a></h2>{paragraphs(2, start=20 + 2 * i)}" for i in range(3)
+    )
+    html = page(f"""<div class="post"><h1>Plan</h1><div class="copy">{paragraphs(3)}</div></div>
+        <div class="more-stories">{teasers}</div>""")
+    body = extract(html, "https://news.example.org/a").body
+    assert "(part 0)" in body and "Other story" not in body and "(part 20)" not in body
+
+
+def test_reader_comments_and_comment_forms_are_not_the_body():
+    comments = "".join(f"<li id='comment-{i}'><cite>Reader {i}</cite>{paragraphs(2, start=30 + 2 * i)}</li>" for i in range(4))
+    html = page(f"""<div class="post"><h1>Plan</h1><div class="entry">{paragraphs(2)}</div></div>
+        <h3 id="comments">4 comments</h3><ol class="commentlist">{comments}</ol>
+        <div class="comment-box"><div class="comment-head">Write a comment</div></div>""")
+    body = extract(html, "https://news.example.org/a").body
+    assert "(part 1)" in body
+    for leak in ("(part 30)", "Reader", "Write a comment"):
+        assert leak not in body
+
+
+def test_link_box_post_navigation_and_entry_footer_are_not_body_text():
+    html = page(f"""<div class="post"><h1>Plan</h1><div class="entry">{paragraphs(3)}
+        <p>Read the <a href="/report">full report</a> for the details of the plan and its costs.</p>
+        <div class="box"><div class="box-head">Further reading</div><div><a href="/other">Another page</a></div></div>
+        <div class="entryfooter"><p>Tags: <a href="/t/a">alpha</a>, <a href="/t/b">beta</a></p></div>
+        <div class="navigation"><div><a href="/prev">« Previous story</a></div><div><a href="/next">Next story »</a></div></div>
+        </div></div><div id="page-footer">© Daily News, all rights reserved</div>""")
+    body = extract(html, "https://news.example.org/a").body
+    assert "(part 2)" in body and "full report for the details" in body
+    for leak in ("Further reading", "Another page", "Tags:", "Previous story", "Next story", "rights reserved"):
+        assert leak not in body

@@ -127,10 +127,6 @@ class Archive:
                 return row[0]
         return None
 
-    def known_page(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT url, etag, last_modified, release_id FROM pages WHERE url = ?", [url]))
-        return rows[0] if rows else None
-
     def count(self, table: str) -> int:
         return self.db[table].count
 
@@ -395,10 +391,12 @@ class Archive:
             [(site, lang, key, delta) for key in keys],
         )
 
-    def template_counts(self, site: str, lang: str) -> dict[str, int]:
-        """``{block_key: number of stored pages of this site and language showing it}``."""
+    def template_counts(self, site: str, lang: str, min_pages: int = 1) -> dict[str, int]:
+        """``{block_key: number of stored pages of this site and language showing it}``, for the
+        blocks on at least ``min_pages`` pages (filtered here: the table holds every block ever seen)."""
         rows = self.db.execute(
-            "SELECT block_key, pages FROM template_blocks WHERE site = ? AND lang = ? AND pages > 0", [site, lang]
+            "SELECT block_key, pages FROM template_blocks WHERE site = ? AND lang = ? AND pages >= ?",
+            [site, lang, max(min_pages, 1)],
         )
         return dict(rows.fetchall())
 

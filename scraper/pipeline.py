@@ -21,7 +21,7 @@ from scraper.discover import Candidate, discover, is_release_url, release_langua
 from scraper.extract import Extracted, ExtractionError, extract
 from scraper.fetch import FetchError, Fetcher, FetchSettings, Response, RobotsDisallowed
 from scraper.language import identify
-from scraper.templates import learned_template, page_block_keys
+from scraper.templates import MIN_PAGES, learned_template, page_block_keys
 from scraper.urls import normalize_url
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,16 @@ def fetch_settings(config: Config) -> FetchSettings:
 
 def selected_sites(config: Config, options: RunOptions) -> list[Site]:
     return [config.site(key) for key in options.sites] if options.sites else list(config.sites)
+
+
+def selected_langs(site: Site, langs: tuple[str, ...]) -> list[str]:
+    """The site's languages, limited to ``langs`` (``--lang``) when given."""
+    return [lang for lang in site.languages if not langs or lang in langs]
+
+
+def site_templates(archive: Archive, site: Site, langs: list[str]) -> dict[str, frozenset[str]]:
+    """The template learned so far for each language of ``site``."""
+    return {lang: learned_template(archive.template_counts(site.key, lang, MIN_PAGES)) for lang in langs}
 
 
 def run(
@@ -147,7 +157,7 @@ def collect_site(site: Site, plan: RunPlan, fetcher: Fetcher, archive: Archive, 
     Extraction comes after fetching so that template blocks learned from tonight's pages already
     clean tonight's releases (a new theme is clean on the first night it appears).
     """
-    langs = [lang for lang in site.languages if not plan.langs or lang in plan.langs]
+    langs = selected_langs(site, plan.langs)
     if not langs:
         return
     report.sites_attempted += 1
@@ -163,7 +173,7 @@ def collect_site(site: Site, plan: RunPlan, fetcher: Fetcher, archive: Archive, 
         report.error(url, cause)
     candidates = add_followups(site, langs, candidates, plan, archive)
     log.info("%s: %d release URLs to check", site.key, len(candidates))
-    template_before = {lang: learned_template(archive.template_counts(site.key, lang)) for lang in langs}
+    template_before = site_templates(archive, site, langs)
     aliases: dict[str, list[str]] = {}
     retried: set[str] = set()
     for candidate in candidates:
@@ -172,8 +182,9 @@ def collect_site(site: Site, plan: RunPlan, fetcher: Fetcher, archive: Archive, 
             aliases.setdefault(page_url, []).append(candidate.url)
             if candidate.source == "retry" and plan.incremental:
                 retried.add(page_url)  # last run's failure: its window, not tonight's, decides
-    extract_pages(site, langs, archive, report, since=plan.since, aliases=aliases, exempt=retried)
-    reclean_with_new_template(site, langs, template_before, archive, report, done=set(aliases))
+    templates = site_templates(archive, site, langs)  # learned from tonight's pages too
+    extract_pages(site, templates, archive, report, since=plan.since, aliases=aliases, exempt=retried)
+    reclean_with_new_template(site, templates, template_before, archive, report, done=set(aliases))
 
 
 def add_followups(
@@ -258,7 +269,7 @@ def store_page(site: Site, candidate: Candidate, response: Response, archive: Ar
 
 def reclean_with_new_template(
     site: Site,
-    langs: list[str],
+    templates: dict[str, frozenset[str]],
     template_before: dict[str, frozenset[str]],
     archive: Archive,
     report: RunReport,
@@ -269,8 +280,7 @@ def reclean_with_new_template(
     Releases archived before their site's template was learned (the first pages of a new theme)
     are cleaned as soon as enough pages show the same blocks; their text gets a new version.
     """
-    for lang in langs:
-        template = learned_template(archive.template_counts(site.key, lang))
+    for lang, template in templates.items():
         new_keys = template - template_before[lang]
         if not new_keys:
             continue
@@ -282,7 +292,7 @@ def reclean_with_new_template(
 
 def extract_pages(
     site: Site,
-    langs: list[str],
+    templates: dict[str, frozenset[str]],
     archive: Archive,
     report: RunReport,
     since: date | None = None,
@@ -291,14 +301,14 @@ def extract_pages(
     seen_online: bool = True,
     exempt: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """Extract and store every stored page of ``site`` in ``outcomes``, with the learned template.
+    """Extract and store every stored page of ``site`` in ``outcomes`` whose language is in
+    ``templates``, with that language's learned template.
 
     ``since`` skips new releases published before it; pages of releases already archived
     (revalidated, or re-fetched after a sitemap ``lastmod``) and the pages in ``exempt`` are
     always extracted, so an edit to an old release is never dropped as "older than --since".
     """
-    templates = {lang: learned_template(archive.template_counts(site.key, lang)) for lang in langs}
-    for page in archive.pages_to_extract(site.key, langs, outcomes):
+    for page in archive.pages_to_extract(site.key, list(templates), outcomes):
         urls = (aliases or {}).get(page["url"], [])
         page_since = None if page.get("release_id") is not None or page["url"] in exempt else since
         extract_page(site, page, urls, templates[page["lang"]], archive, report, page_since, seen_online)
@@ -408,9 +418,10 @@ def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> 
     report = RunReport()
     with ArchiveLock(archive_path), Archive(archive_path) as archive:
         for site in selected_sites(config, options):
-            langs = [lang for lang in site.languages if not options.langs or lang in options.langs]
+            langs = selected_langs(site, options.langs)
             report.sites_attempted += 1
             for page in archive.pages_to_extract(site.key, langs, ("pending", "release", "error", "skipped")):
                 archive.recount_blocks(page["url"], page_block_keys(archive.page_html(page["url"])))
-            extract_pages(site, langs, archive, report, outcomes=("pending", "release", "error"), seen_online=False)
+            extract_pages(site, site_templates(archive, site, langs), archive, report,
+                          outcomes=("pending", "release", "error"), seen_online=False)
     return report

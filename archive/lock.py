@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import fcntl
 import os
-from datetime import datetime, timezone
 from pathlib import Path
+
+from archive.store import utc_now
 
 
 class ArchiveLocked(Exception):
@@ -36,7 +37,7 @@ class ArchiveLock:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} since {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}")
+        handle.write(f"pid {os.getpid()} since {utc_now()}")
         handle.flush()
         self._handle = handle
         return self

@@ -21,8 +21,8 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from archive import schema
-from archive.dedup import NearDuplicateIndex, earliest_original
-from archive.translations import same_story
+from scraper.dedupe.near_duplicates import NearDuplicateIndex, earliest_original
+from scraper.dedupe.translations import same_story
 from archive.views import ensure_views
 
 
@@ -238,7 +238,7 @@ class Archive:
         """Index the release's text and set ``duplicate_of`` for it and for its near-copies on other sites.
 
         Each release of a cluster of cross-posts points to the earliest one (see
-        :func:`archive.dedup.earliest_original`); the earliest points nowhere.
+        :func:`scraper.dedupe.near_duplicates.earliest_original`); the earliest points nowhere.
         """
         self.dedup.add(release_id, release.site, release.lang, release.body)
         for member in [release_id, *(m.release_id for m in self.dedup.find_by_id(release_id))]:

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import trafilatura  # noqa: E402
 
-from conftest import KAZAKHSTAN, expected_body, load_golden  # noqa: E402
+from support.helpers import KAZAKHSTAN, expected_body, load_golden  # noqa: E402
 from scraper.extract import extract  # noqa: E402
-from scraper.templates import block_key, learned_template, page_block_keys  # noqa: E402
+from scraper.extract.templates import block_key, learned_template, page_block_keys  # noqa: E402
 
 FOLDERS = ("site", "legacy", "redesign")
 BASE = "http://127.0.0.1:8765"

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import KAZAKHSTAN, write_config  # noqa: E402
-from fixture_server import FixtureServer  # noqa: E402
+from support.helpers import KAZAKHSTAN, write_config  # noqa: E402
+from support.fixture_server import FixtureServer  # noqa: E402
 from scraper import pipeline  # noqa: E402
 from scraper.config import load_config  # noqa: E402
 

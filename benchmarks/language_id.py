@@ -1,4 +1,4 @@
-"""Accuracy and speed of scraper.language.identify on the fixture site's release bodies.
+"""Accuracy and speed of scraper.text.language.identify on the fixture site's release bodies.
 
     python benchmarks/language_id.py [--repeat 3] [--errors]
 
@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import expected_body  # noqa: E402
-from scraper.language import identify  # noqa: E402
-from test_language import OTHER_CASES, SHORT_CASES  # noqa: E402
+from support.helpers import expected_body  # noqa: E402
+from scraper.text.language import identify  # noqa: E402
+from unit.test_language import OTHER_CASES, SHORT_CASES  # noqa: E402
 
 RELEASES = ROOT / "tests" / "fixtures" / "kazakhstan" / "releases.yaml"
 CANDIDATES = ("en", "ru", "kk")

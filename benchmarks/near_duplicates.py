@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import sqlite_utils  # noqa: E402
 
-from archive import dedup  # noqa: E402
+from scraper.dedupe import near_duplicates as dedup  # noqa: E402
 
 SEED = 20241
 LANGS = ("en", "ru", "kk")

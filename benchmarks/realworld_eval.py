@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 from scraper.extract import ExtractionError, extract  # noqa: E402
-from scraper.templates import block_key  # noqa: E402
+from scraper.extract.templates import block_key  # noqa: E402
 
 # --- expectations ----------------------------------------------------------------------------
 

@@ -34,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from archive_checks import consistency_problems, dump_archive, request_counts  # noqa: E402
-from conftest import KAZAKHSTAN, query, write_config  # noqa: E402
-from fixture_server import FixtureServer  # noqa: E402
+from support.archive_checks import consistency_problems, dump_archive, request_counts  # noqa: E402
+from support.helpers import KAZAKHSTAN, query, write_config  # noqa: E402
+from support.fixture_server import FixtureServer  # noqa: E402
 from scraper import pipeline  # noqa: E402
 from scraper.config import load_config  # noqa: E402
 

@@ -1,65 +1,16 @@
-"""Shared fixtures: the fixture site served on 127.0.0.1, its golden data, and config writing."""
+"""Shared pytest fixtures: the fixture site served on 127.0.0.1.
+
+Tests are arranged as ``unit/`` (one module, on strings and in-memory archives), ``end_to_end/``
+(``scrape`` against fixture sites served over real HTTP on 127.0.0.1, then SQL on the archive) and
+``support/`` (the fixture server, archive checks and helpers they share; no tests).
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from fixture_server import FIXTURES, FixtureServer
-from scraper.cli import cli
-
-KAZAKHSTAN = FIXTURES / "kazakhstan"
-
-
-def load_golden(site: str = "kazakhstan") -> dict:
-    return yaml.safe_load((FIXTURES / site / "releases.yaml").read_text(encoding="utf-8"))
-
-
-def expected_body(blocks: list) -> str:
-    """The golden body text: paragraphs separated by a blank line, list items one per line."""
-    parts = []
-    for block in blocks:
-        if isinstance(block, str):
-            parts.append(block)
-        else:
-            (items,) = block.values()
-            parts.append("\n".join(items))
-    return "\n\n".join(parts)
-
-
-def write_config(directory: Path, base_url: str, **settings) -> Path:
-    """A config for the fixture site: no delay between requests, no retries, unless given."""
-    site = {
-        "key": "kazakhstan",
-        "base_url": base_url,
-        "languages": {"en": "", "ru": "/ru", "kk": "/kk"},
-        "news_path": "/news",
-        "sitemap": "/sitemap.xml",
-    }
-    site.update(settings.pop("site", {}))
-    config = {"archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5, "sites": [site]}
-    config.update(settings)
-    path = directory / "config.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def scrape(*args: str):
-    """Run the ``scrape`` CLI in-process; returns click's Result (exit_code, output)."""
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def query(db_path: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+from support.fixture_server import FixtureServer
+from support.helpers import KAZAKHSTAN
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,189 @@
+"""Browsing the archive in Datasette: the metadata, and the Datasette instance ``scrape serve`` runs.
+
+:func:`metadata` is the Datasette metadata for one archive: readable table titles, every column's
+description (read from the README's schema tables, the one place the schema is documented), facets on site,
+language, year and tags, newest releases first, full-text search on ``releases`` and
+``releases_unique``, and the canned queries in :data:`CANNED_QUERIES`.
+
+:func:`make_datasette` opens an archive the way ``scrape serve`` does: read-only (``mode=ro``, so
+browsing never blocks a nightly run and new releases appear without a restart) or, with
+``immutable=True``, as an immutable file (fastest, for a copy that nothing writes to), with the
+metadata and the plugin in :mod:`archive.serve.plugin` (release page, year facet, search syntax).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import re
+from pathlib import Path
+from typing import Any
+
+PLUGIN_NAME = "iom-archive"
+
+README_TABLE_HEADING = re.compile(r"^### `(\w+)`", re.M)
+README_COLUMN_ROW = re.compile(r"^\| (`[^|]+`) \| (.+) \|$", re.M)
+
+
+def readme_text() -> str:
+    """The README: from the source checkout, else from the installed package's metadata (PyPI's
+    long description is the README, see pyproject.toml), else empty."""
+    checkout = Path(__file__).resolve().parent.parent / "README.md"
+    if checkout.is_file():
+        return checkout.read_text(encoding="utf-8")
+    try:
+        installed = importlib.metadata.metadata("iom-archive")
+        return installed.get_payload() or installed.get("Description") or ""
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def plain(markdown: str) -> str:
+    """`code` and [links](…) as plain text, for Datasette's column descriptions."""
+    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", re.sub(r"`([^`]*)`", r"\1", markdown))
+
+
+def parse_column_descriptions(readme: str) -> dict[str, dict[str, str]]:
+    """``{table: {column: description}}`` from the README's ``### `table` `` column tables."""
+    parts = README_TABLE_HEADING.split(readme)
+    described: dict[str, dict[str, str]] = {}
+    for table, body in zip(parts[1::2], parts[2::2]):
+        body = body.split("\n## ", 1)[0]  # a table's section ends at the next chapter
+        for columns, description in README_COLUMN_ROW.findall(body):
+            for column in re.findall(r"`([^`]+)`", columns):
+                described.setdefault(table, {})[column] = plain(description)
+    return described
+
+
+@functools.lru_cache(maxsize=1)
+def column_descriptions() -> dict[str, dict[str, str]]:
+    """The README's column descriptions: the schema is documented once, there."""
+    return parse_column_descriptions(readme_text())
+
+
+RELEASE_FACETS = ["site", "lang", {"year": "published_date"}, {"array": "tags"}]
+SEARCH_HELP = (
+    "Search the title and body: case-insensitive in Latin and Cyrillic script; several words find releases "
+    "with all of them; мигрант* finds every word starting with мигрант; \"quotes\" search a phrase. "
+    "Click a title to read the release."
+)
+
+CANNED_QUERIES: dict[str, dict[str, Any]] = {
+    "term_per_year": {
+        "title": "Releases mentioning a term, per year and language",
+        "description": "How many releases (cross-posts excluded) mention the term each year, per language. "
+                       "The term uses the search box syntax: мигрант* for a prefix, several words for all of them.",
+        "sql": """select substr(r.published_date, 1, 4) as year, r.lang, count(*) as releases
+from releases_fts join releases r on r.id = releases_fts.rowid
+where :term != '' and releases_fts match escape_fts(:term) and r.duplicate_of is null
+group by year, r.lang
+order by year desc, r.lang""",
+    },
+    "translations_of_release": {
+        "title": "The translations of a release",
+        "description": "Every language version of the release with this id (the release itself marked).",
+        "sql": """select t.id, t.lang, t.published_date, t.title, t.url, t.id = r.id as this_release
+from releases r join releases t on t.translation_group = r.translation_group
+where r.id = :id
+order by this_release desc, t.lang""",
+    },
+    "versions_of_release": {
+        "title": "A release's versions",
+        "description": "Every distinct text the release with this id has had, oldest first.",
+        "sql": """select v.version, v.seen_at, v.title, length(v.body) as characters, v.content_hash, v.body
+from release_versions v
+where v.release_id = :id
+order by v.version""",
+    },
+    "cross_posts": {
+        "title": "Cross-posts",
+        "description": "Releases that duplicate another release (duplicate_of), next to the original.",
+        "sql": """select d.id, d.site, d.lang, d.published_date, d.title, d.url,
+       o.id as original_id, o.site as original_site, o.published_date as original_date, o.url as original_url
+from releases d join releases o on o.id = d.duplicate_of
+order by d.published_date desc, d.id""",
+    },
+}
+
+
+def _release_table(title: str, description: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": description,
+        "sort_desc": "published_date",
+        "facets": RELEASE_FACETS,
+        "label_column": "title",
+        "fts_table": "releases_fts",
+        "fts_pk": "id",
+        "columns": column_descriptions().get("releases", {}),
+    }
+
+
+def metadata(database: str = "archive") -> dict[str, Any]:
+    """Datasette metadata for the archive served under the name ``database`` (the file's stem)."""
+    tables = {
+        "releases": _release_table("Press releases", "One row per release and language. " + SEARCH_HELP),
+        "releases_unique": _release_table(
+            "Press releases without cross-posts",
+            "The releases table minus releases that duplicate another one (duplicate_of). " + SEARCH_HELP,
+        ),
+        "translations": {
+            "title": "Translations side by side",
+            "description": "One row per release and each of its other language versions. Filter lang and "
+                           "translation_lang (e.g. en and ru) to read the two texts next to each other.",
+            "sort_desc": "published_date",
+            "facets": ["lang", "translation_lang", {"year": "published_date"}],
+            "columns": column_descriptions().get("translations", {}),
+        },
+        "release_versions": {
+            "title": "Versions: every distinct text a release ever had",
+            "sort_desc": "seen_at",
+            "columns": column_descriptions().get("release_versions", {}),
+        },
+        "release_urls": {
+            "title": "Every URL that served a release",
+            "columns": column_descriptions().get("release_urls", {}),
+        },
+        "pages": {
+            "title": "Downloaded pages (raw HTML, compressed)",
+            "facets": ["site", "status"],
+            "columns": column_descriptions().get("pages", {}),
+        },
+        "runs": {
+            "title": "Collection runs",
+            "sort_desc": "id",
+            "facets": ["status"],
+            "columns": column_descriptions().get("runs", {}),
+        },
+    }
+    return {
+        "title": "IOM press releases archive",
+        "description": "Press releases of IOM country-office websites in every language they publish, "
+                       "with full text, every URL and every version. Start with the releases table.",
+        "about": "iom-archive",
+        "about_url": "https://github.com/iom-archive/iom-archive",
+        "databases": {
+            database: {
+                "title": "IOM press releases",
+                "tables": tables,
+                "queries": CANNED_QUERIES,
+                "plugins": {PLUGIN_NAME: {"archive": True}},
+            }
+        },
+    }
+
+
+def database_name(path: str | Path) -> str:
+    """The name Datasette gives a database file: its stem (``archive.db`` -> ``archive``)."""
+    return Path(path).stem
+
+
+def make_datasette(path: str | Path, immutable: bool = False, settings: dict[str, Any] | None = None):
+    """A Datasette instance serving the archive at ``path`` with the metadata and the plugin."""
+    from datasette.app import Datasette
+
+    from archive.serve import plugin as datasette_plugin
+
+    datasette_plugin.register()
+    files = {"immutables": [str(path)]} if immutable else {"files": [str(path)]}
+    return Datasette(metadata=metadata(database_name(path)), settings=settings or {}, **files)

@@ -1,0 +1,18 @@
+"""Stage 3, fetch: polite HTTP for one run (allowed hosts, robots.txt, per-host delay, retries,
+conditional requests, size cap). :class:`Fetcher` is the client; its transport is the test seam."""
+
+from scraper.fetch.client import (
+    FetchError,
+    Fetcher,
+    FetchSettings,
+    Response,
+    RobotsDisallowed,
+    decode_body,
+    looks_truncated,
+    retry_after_seconds,
+)
+
+__all__ = [
+    "FetchError", "Fetcher", "FetchSettings", "Response", "RobotsDisallowed", "decode_body", "looks_truncated",
+    "retry_after_seconds",
+]

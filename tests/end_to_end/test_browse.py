@@ -1,0 +1,334 @@
+"""Datasette on an archive built by `scrape run` over the fixture site: search in three languages,
+facets, canned queries, views, the release page, read-only serving, and the metadata's column
+descriptions against the README. Datasette runs in-process (``await ds.client.get``)."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from archive.serve.metadata import column_descriptions, make_datasette, metadata, parse_column_descriptions
+from archive.serve.plugin import escape_fts
+from archive.views import VIEWS, ensure_views
+from support.helpers import expected_body, load_golden, query, scrape, write_config
+
+GOLDEN = load_golden()["releases"]
+README = Path(__file__).parent.parent.parent / "README.md"
+
+
+def text_of(release: dict) -> str:
+    return release["title"] + "\n" + expected_body(release["body"])
+
+
+def get(ds, path: str):
+    return asyncio.run(ds.client.get(path))
+
+
+def get_json(ds, path: str):
+    response = get(ds, path)
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
+
+
+def golden_by_path(archive: dict, url: str) -> dict:
+    path = url.removeprefix(archive["base"])
+    return next(r for r in GOLDEN if r["path"] == path)
+
+
+@pytest.fixture(scope="module")
+def archive(kazakhstan_server, tmp_path_factory):
+    """Every fixture release, archived by one `scrape run`; views added as Archive.__init__ will."""
+    directory = tmp_path_factory.mktemp("browse")
+    config = write_config(directory, kazakhstan_server.base_url)
+    result = scrape("run", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    db = directory / "archive.db"
+    conn = sqlite3.connect(db)
+    ensure_views(conn)
+    conn.close()
+    ids = {row["url"].removeprefix(kazakhstan_server.base_url): row["id"]
+           for row in query(db, "SELECT id, url FROM releases")}
+    return {"db": db, "config": config, "base": kazakhstan_server.base_url, "ids": ids}
+
+
+@pytest.fixture(scope="module")
+def ds(archive):
+    return make_datasette(archive["db"])
+
+
+@pytest.fixture(scope="module")
+def crossposted(archive, tmp_path_factory):
+    """A copy of the archive in which one English release is marked a cross-post of another."""
+    copy = tmp_path_factory.mktemp("crossposted") / "archive.db"
+    source, target = sqlite3.connect(archive["db"]), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    english = [r for r in GOLDEN if r["lang"] == "en"]
+    original, duplicate = archive["ids"][english[0]["path"]], archive["ids"][english[1]["path"]]
+    with target:
+        target.execute("UPDATE releases SET duplicate_of = ? WHERE id = ?", [original, duplicate])
+    target.close()
+    return {"db": copy, "ds": make_datasette(copy), "original": original, "duplicate": duplicate,
+            "original_title": english[0]["title"], "duplicate_title": english[1]["title"]}
+
+
+def test_fixture_archive_holds_every_golden_release(archive):
+    assert sorted(archive["ids"]) == sorted(r["path"] for r in GOLDEN)
+
+
+# --- search -------------------------------------------------------------------------------------
+
+SEARCHES = {
+    "english word": ("trafficking", r"\btrafficking\b"),
+    "russian word": ("мигрантов", r"\bмигрантов\b"),
+    "kazakh hyphenated word": ("көші-қон", r"\bкөші\W+қон\b"),
+    "cyrillic prefix": ("мигрант*", r"\bмигрант\w*"),
+    "two words": ("Astana forum", r"(?=[\s\S]*\bastana\b)[\s\S]*\bforum\b"),
+}
+
+
+@pytest.mark.parametrize("search, pattern", SEARCHES.values(), ids=SEARCHES.keys())
+def test_search_box_returns_the_releases_containing_the_words(archive, ds, search, pattern):
+    rows = get_json(ds, f"/archive/releases.json?_search={search}&_col=url&_shape=array&_size=max")
+    found = {row["url"].removeprefix(archive["base"]) for row in rows}
+    expected = {r["path"] for r in GOLDEN if re.search(pattern, text_of(r), re.IGNORECASE)}
+    assert expected, f"the fixture has no release matching {pattern}"
+    assert found == expected
+
+
+def test_search_in_each_language_finds_only_that_language(ds):
+    assert {r["lang"] for r in get_json(ds, "/archive/releases.json?_search=trafficking&_shape=array")} == {"en"}
+    assert {r["lang"] for r in get_json(ds, "/archive/releases.json?_search=мигрантов&_shape=array")} == {"ru"}
+    assert {r["lang"] for r in get_json(ds, "/archive/releases.json?_search=көші-қон&_shape=array")} == {"kk"}
+
+
+@pytest.mark.parametrize("query_text, expected", [
+    ("trafficking", '"trafficking"'),
+    ("мигрант*", '"мигрант"*'),
+    ("көші-қон", '"көші-қон"'),
+    ('"labour migration" Astana', '"labour migration" "Astana"'),
+    ("OR NOT", '"OR" "NOT"'),
+    ('unbalanced "quote', '"unbalanced" "quote"'),
+    ("*", '"*"'),
+])
+def test_escape_fts_quotes_words_and_keeps_prefixes(query_text, expected):
+    assert escape_fts(query_text) == expected
+
+
+# --- the releases table: facets, order, descriptions, links -----------------------------------
+
+def test_facets_on_site_language_year_and_tags(ds):
+    data = get_json(ds, "/archive/releases.json?_size=1")
+    facets = data["facet_results"]
+    assert {"site", "lang", "tags"} <= set(facets)
+    year = next(f for f in facets.values() if f["type"] == "year")
+    counts = {f: {item["value"]: item["count"] for item in facets[f]["results"]} for f in ("site", "lang")}
+    assert counts["lang"] == dict(Counter(r["lang"] for r in GOLDEN))
+    assert counts["site"] == {"kazakhstan": len(GOLDEN)}
+    years = {item["value"]: item["count"] for item in year["results"]}
+    assert years == dict(Counter(str(r["date"])[:4] for r in GOLDEN))
+    assert list(years) == sorted(years, reverse=True)
+    tags = {item["value"]: item["count"] for item in facets["tags"]["results"]}
+    assert tags["Counter-trafficking"] == sum("Counter-trafficking" in r.get("tags", []) for r in GOLDEN)
+
+
+def test_selecting_a_year_filters_the_table(ds):
+    data = get_json(ds, "/archive/releases.json?_size=1")
+    year = next(f for f in data["facet_results"].values() if f["type"] == "year")
+    item = next(i for i in year["results"] if i["value"] == "2023")
+    toggle = urlsplit(item["toggle_url"])
+    assert "published_date__startswith=2023" in toggle.query
+    rows = get_json(ds, toggle.path + "?" + toggle.query.replace("_size=1", "_size=max") + "&_shape=array")
+    assert {r["published_date"][:4] for r in rows} == {"2023"}
+    assert len(rows) == sum(str(r["date"]).startswith("2023") for r in GOLDEN)
+
+
+def test_releases_open_newest_first(ds):
+    rows = get_json(ds, "/archive/releases.json?_shape=array&_size=max&_col=published_date")
+    dates = [row["published_date"] for row in rows]
+    assert dates == sorted(dates, reverse=True) and len(dates) == len(GOLDEN)
+
+
+def test_table_page_has_title_search_box_descriptions_and_release_links(archive, ds):
+    page = get(ds, "/archive/releases")
+    assert page.status_code == 200
+    assert "Press releases" in page.text
+    assert 'name="_search"' in page.text
+    assert html.escape(column_descriptions()["releases"]["translation_group"], quote=False) in page.text
+    newest = max(GOLDEN, key=lambda r: (str(r["date"]), archive["ids"][r["path"]]))
+    assert f'<a href="/archive/release/{archive["ids"][newest["path"]]}">{html.escape(newest["title"])}</a>' in page.text
+
+
+# --- views --------------------------------------------------------------------------------------
+
+def test_translations_view_puts_the_language_versions_side_by_side(archive, ds):
+    rows = get_json(ds, "/archive/translations.json?lang=en&translation_lang=ru&_shape=array&_size=max")
+    pairs = {(row["title"], row["translation_title"]) for row in rows}
+    nodes = {}
+    for release in GOLDEN:
+        nodes.setdefault(release["node"], {})[release["lang"]] = release["title"]
+    expected = {(titles["en"], titles["ru"]) for titles in nodes.values() if {"en", "ru"} <= set(titles)}
+    assert pairs == expected
+    assert all(row["body"] and row["translation_body"] for row in rows)
+
+
+def test_releases_unique_leaves_out_cross_posts(crossposted):
+    rows = get_json(crossposted["ds"], "/archive/releases_unique.json?_shape=array&_size=max&_col=id")
+    ids = {row["id"] for row in rows}
+    assert crossposted["duplicate"] not in ids and crossposted["original"] in ids
+    assert len(ids) == len(GOLDEN) - 1
+    hits = get_json(crossposted["ds"], "/archive/releases_unique.json?_search=trafficking&_shape=array")
+    assert hits and all(hit["duplicate_of"] is None for hit in hits)
+
+
+def test_ensure_views_writes_only_what_changed(tmp_path):
+    db = tmp_path / "views.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE releases (id INTEGER PRIMARY KEY, duplicate_of INTEGER, translation_group TEXT, "
+                 "site TEXT, published_date TEXT, lang TEXT, title TEXT, body TEXT, url TEXT)")
+    assert sorted(ensure_views(conn)) == sorted(VIEWS)
+    assert ensure_views(conn) == []
+    conn.execute("DROP VIEW releases_unique")
+    conn.execute("CREATE VIEW releases_unique AS SELECT * FROM releases")  # an outdated definition
+    assert ensure_views(conn) == ["releases_unique"]
+    conn.execute("INSERT INTO releases (id, duplicate_of) VALUES (1, NULL), (2, 1)")
+    assert conn.execute("SELECT id FROM releases_unique").fetchall() == [(1,)]
+    conn.close()
+
+
+# --- canned queries -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("term, pattern", [("trafficking", r"\btrafficking\b"), ("көші-қон", r"\bкөші\W+қон\b"),
+                                           ("мигрант*", r"\bмигрант\w*")])
+def test_term_per_year_and_language(ds, term, pattern):
+    rows = get_json(ds, f"/archive/term_per_year.json?term={term}&_shape=array")
+    counts = {(row["year"], row["lang"]): row["releases"] for row in rows}
+    expected = Counter((str(r["date"])[:4], r["lang"]) for r in GOLDEN if re.search(pattern, text_of(r), re.I))
+    assert counts == dict(expected)
+
+
+def test_translations_of_a_release(archive, ds):
+    release = next(r for r in GOLDEN if sum(o["node"] == r["node"] for o in GOLDEN) == 3)
+    rows = get_json(ds, f"/archive/translations_of_release.json?id={archive['ids'][release['path']]}&_shape=array")
+    assert sorted(row["lang"] for row in rows) == ["en", "kk", "ru"]
+    assert [row["this_release"] for row in rows] == [1, 0, 0] and rows[0]["title"] == release["title"]
+
+
+def test_versions_of_a_release(archive, ds):
+    release_id = archive["ids"][GOLDEN[0]["path"]]
+    rows = get_json(ds, f"/archive/versions_of_release.json?id={release_id}&_shape=array")
+    assert [row["version"] for row in rows] == [1]
+    assert rows[0]["body"] == expected_body(GOLDEN[0]["body"])
+
+
+def test_cross_posts_query(crossposted):
+    rows = get_json(crossposted["ds"], "/archive/cross_posts.json?_shape=array")
+    assert [(row["id"], row["original_id"]) for row in rows] == [(crossposted["duplicate"], crossposted["original"])]
+
+
+def test_every_canned_query_runs_and_its_form_renders(archive, ds):
+    release_id = next(iter(archive["ids"].values()))
+    for name in metadata()["databases"]["archive"]["queries"]:
+        assert get(ds, f"/archive/{name}").status_code == 200, name
+        response = get(ds, f"/archive/{name}.json?id={release_id}&term=migration")
+        assert response.status_code == 200 and response.json()["ok"], (name, response.text[:300])
+
+
+# --- the release page ----------------------------------------------------------------------------
+
+def test_release_page_reads_like_the_release(archive, ds):
+    release = next(r for r in GOLDEN if r.get("dateline") and sum(o["node"] == r["node"] for o in GOLDEN) == 3
+                   and r["lang"] == "ru")
+    release_id = archive["ids"][release["path"]]
+    page = get(ds, f"/archive/release/{release_id}")
+    assert page.status_code == 200
+    text = page.text
+    assert f"<h1>{html.escape(release['title'])}</h1>" in text
+    assert str(release["date"]) in text and html.escape(release["dateline"]) in text and "Русский" in text
+    for block in release["body"]:
+        if isinstance(block, str):
+            assert f"<p>{html.escape(block)}</p>" in text
+    for other in (r for r in GOLDEN if r["node"] == release["node"] and r is not release):
+        link = f'<a href="/archive/release/{archive["ids"][other["path"]]}" hreflang="{other["lang"]}">'
+        assert link in text, f"no link to the {other['lang']} translation"
+        assert html.escape(other["title"]) in text
+    assert "/archive/release_versions/" in text and "version 1" in text
+    assert f'href="{archive["base"]}{release["path"]}"' in text
+    assert "Cross-posts" not in text and "A cross-post of" not in text
+
+
+def test_release_page_shows_list_items_as_a_list(archive, ds):
+    release = next(r for r in GOLDEN if any(isinstance(block, dict) for block in r["body"]))
+    page = get(ds, f"/archive/release/{archive['ids'][release['path']]}")
+    (items,) = next(block for block in release["body"] if isinstance(block, dict)).values()
+    assert "<ul><li>" + "</li><li>".join(html.escape(item) for item in items) + "</li></ul>" in page.text
+
+
+def test_release_page_links_a_cross_post_and_its_original(crossposted):
+    ds = crossposted["ds"]
+    duplicate = get(ds, f"/archive/release/{crossposted['duplicate']}").text
+    original = get(ds, f"/archive/release/{crossposted['original']}").text
+    assert "A cross-post of" in duplicate and f'href="/archive/release/{crossposted["original"]}"' in duplicate
+    assert "Cross-posts of this release" in original
+    assert (f'<a href="/archive/release/{crossposted["duplicate"]}">{html.escape(crossposted["duplicate_title"])}</a>'
+            in original)
+
+
+@pytest.mark.parametrize("path", ["/archive/release/999999", "/nosuchdb/release/1"])
+def test_release_page_is_404_for_what_does_not_exist(ds, path):
+    assert get(ds, path).status_code == 404
+
+
+# --- read-only serving, the CLI, the metadata -------------------------------------------------------
+
+def test_served_archive_is_read_only_and_shows_new_runs_without_restart(archive, ds):
+    assert get_json(ds, "/archive/runs.json?_shape=array")  # Datasette has the file open
+    before = query(archive["db"], "SELECT count(*) FROM runs")[0][0]
+    result = scrape("run", "--config", str(archive["config"]), "--lang", "kk")
+    assert result.exit_code == 0, result.output  # a run is not blocked by the open Datasette
+    runs = get_json(ds, "/archive/runs.json?_shape=array&_size=max")
+    assert len(runs) == before + 1
+    assert get(ds, "/archive/-/query.json?sql=delete+from+runs").status_code != 200
+    assert ds.get_database("archive").is_mutable  # mode=ro: sees new rows; immutable only on request
+
+
+def test_immutable_mode(archive):
+    immutable = make_datasette(archive["db"], immutable=True)
+    assert not immutable.get_database("archive").is_mutable
+    assert len(get_json(immutable, "/archive/releases.json?_shape=array&_size=max")) == len(GOLDEN)
+
+
+def test_scrape_serve_get_and_metadata(archive):
+    ok = scrape("serve", "--archive", str(archive["db"]), "--get", "/archive/releases.json?_search=trafficking&_shape=array")
+    assert ok.exit_code == 0 and json.loads(ok.stdout)
+    missing = scrape("serve", "--archive", str(archive["db"]), "--get", "/archive/no_such_table")
+    assert missing.exit_code == 1 and "HTTP 404" in missing.stderr
+    meta = scrape("serve", "--archive", str(archive["db"]), "--metadata")
+    assert json.loads(meta.stdout)["databases"]["archive"]["tables"]["releases"]["sort_desc"] == "published_date"
+    absent = scrape("serve", "--archive", str(archive["db"].parent / "absent.db"))
+    assert absent.exit_code == 2 and "no archive at" in absent.output
+
+
+def test_column_descriptions_come_from_the_readme():
+    described = parse_column_descriptions(README.read_text(encoding="utf-8"))
+    assert described == column_descriptions()
+    assert described["releases"]["dateline"].startswith("the place opening the first paragraph")
+    assert "`" not in described["releases"]["tags"] and "<Drupal node id>" in described["releases"]["translation_group"]
+    served = metadata()["databases"]["archive"]["tables"]
+    assert served["releases"]["columns"] == served["releases_unique"]["columns"] == described["releases"]
+
+
+@pytest.mark.parametrize("table", ["releases", "releases_unique", "translations", "release_versions", "release_urls"])
+def test_every_column_researchers_browse_is_described(archive, table):
+    columns = [row["name"] for row in query(archive["db"], f"PRAGMA table_info({table})")]
+    described = metadata()["databases"]["archive"]["tables"][table]["columns"]
+    missing = [column for column in columns if not described.get(column)]
+    assert columns and not missing, f"{table}: describe {missing} in the README's table for {table}"

@@ -1,0 +1,1 @@
+"""Test support: the fixture server, archive checks and shared helpers (no tests here)."""

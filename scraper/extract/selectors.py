@@ -1,5 +1,7 @@
 """Every CSS selector the extractor uses, in one place: a template change is a one-file diff.
 
+Selectors and tag names only; the numbers that tune extraction are in :mod:`scraper.extract.settings`.
+
 None of these is specific to one IOM site. Site-specific hints live in ``config.yaml`` and are
 tried first; everything here is the generic fallback.
 """
@@ -21,7 +23,8 @@ BOILERPLATE = (
 # Class and id names of page furniture, matched as substrings. A name is a hint, not a fact
 # (``blog_teaser_text``, ``shared-body``, ``subscriber-content`` can hold the article), so an
 # element matched only here is kept when it holds a run of the article's paragraphs
-# (:data:`PARAGRAPH_RUN` sibling paragraphs of :data:`RUN_PARAGRAPH_CHARS` characters or more).
+# (``paragraph_run`` sibling paragraphs of ``run_paragraph_chars`` characters or more, see
+# :class:`scraper.extract.settings.ExtractionSettings`).
 BOILERPLATE_HINTS = (
     "[class*=breadcrumb]", "[id*=breadcrumb]",
     "ul.menu", ".menu--main", "[class*=mega-menu]", "[id*=navigation]", "[class*=navbar]", "[class*=block-menu]",
@@ -35,8 +38,6 @@ BOILERPLATE_HINTS = (
     # reader comments and comment forms
     "[class*=comment]", "[id^=comment]",
 )
-PARAGRAPH_RUN = 3
-RUN_PARAGRAPH_CHARS = 80
 
 # Where IOM's Drupal themes (and many CMSs) put the body of an article, most specific first.
 CONTENT = (

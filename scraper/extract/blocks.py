@@ -1,0 +1,142 @@
+"""Text blocks: a node's text as paragraph-like blocks (one per block element, one per list),
+with link statistics, and the choice of the body's blocks among them (the main segment between
+learned template blocks, trailing furniture cut off, template lines dropped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from scraper import clean
+from scraper.extract import selectors
+from scraper.extract.keys import block_key
+from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
+
+
+def inline_text(node: LexborNode) -> str:
+    """The text of a node as one line, block boundaries becoming spaces."""
+    return " ".join(block.replace("\n", " ") for block in text_blocks(node))
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-like piece of text, with how much of it is link text."""
+
+    text: str
+    link_chars: int = 0
+    links: int = 0
+    mail_links: int = 0
+
+    @property
+    def is_furniture(self) -> bool:
+        """:meth:`furniture` with the default settings."""
+        return self.furniture()
+
+    def furniture(self, settings: ExtractionSettings = DEFAULT_SETTINGS) -> bool:
+        """Page furniture at the end of an article rather than a paragraph of it.
+
+        Several links making up most of the text ("Share: Facebook Twitter"), a short label
+        followed only by links to pages or files ("Topics: Climate Migration", "Downloads: report
+        (PDF)"; not a "Contact: name@iom.int" line), or a dangling label ("Attachments:").
+        """
+        text = clean.normalize_space(self.text)
+        if not text:
+            return True
+        links_enough = self.links >= settings.furniture_min_links
+        if links_enough and self.link_chars >= settings.furniture_link_share * len(text):
+            return True
+        label, colon, rest = text.partition(":")
+        if not colon or len(label) > settings.max_label_chars:
+            return False
+        if not rest.strip():
+            return True
+        rest_linked = self.link_chars >= settings.furniture_label_link_share * len(rest.strip())
+        return self.links > self.mail_links and rest_linked
+
+
+def text_blocks(root: LexborNode) -> list[str]:
+    """The text of ``root`` as blocks: one per paragraph-like element, one per list (item per line)."""
+    return [block.text for block in blocks_of(root)]
+
+
+def blocks_of(root: LexborNode) -> list[Block]:
+    """:func:`text_blocks` with link statistics per block."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    links = {"chars": 0, "count": 0, "mail": 0}
+
+    def flush() -> None:
+        text = "".join(current)
+        current.clear()
+        if text.strip():
+            blocks.append(Block(text, links["chars"], links["count"], links["mail"]))
+        links["chars"] = links["count"] = links["mail"] = 0
+
+    def walk(node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                current.append((child.text_content or "").replace("\n", " "))
+            elif tag == "br":
+                current.append("\n")
+            elif tag in selectors.LIST_TAGS:
+                flush()
+                items = [clean.normalize_space(inline_text(li)) for li in child.iter() if li.tag == "li"]
+                linked = child.css("a")
+                text = "\n".join(item for item in items if item)
+                if text:
+                    blocks.append(Block(text, sum(len(a.text(deep=True, strip=True)) for a in linked), len(linked)))
+            elif tag in ("td", "th"):
+                current.append(" ")
+                walk(child)
+                current.append(" ")
+            elif tag in selectors.BLOCK_TAGS or tag == "li":
+                flush()
+                walk(child)
+                flush()
+            elif tag.startswith("-"):
+                continue
+            else:
+                if tag == "a":
+                    links["count"] += 1
+                    links["chars"] += len(child.text(deep=True, strip=True))
+                    links["mail"] += (child.attributes.get("href") or "").startswith(("mailto:", "tel:"))
+                walk(child)
+
+    walk(root)
+    flush()
+    return blocks
+
+
+def main_segment(
+    blocks: list[Block], template: frozenset[str], settings: ExtractionSettings = DEFAULT_SETTINGS
+) -> list[Block]:
+    """For content found by scoring: the run of blocks between template blocks with the most text.
+
+    Learned template blocks (menus, notices, "Related News" headings) separate the body from the
+    teasers and furniture around it; trailing furniture ("Topics: A B", :meth:`Block.furniture`) is cut off.
+    """
+    segments: list[list[Block]] = [[]]
+    for block in blocks:
+        if block_key(block.text) in template:
+            segments.append([])
+        else:
+            segments[-1].append(block)
+    best = max(segments, key=lambda segment: sum(len(b.text) - b.link_chars for b in segment))
+    while best and best[-1].furniture(settings):
+        best = best[:-1]
+    return best
+
+
+def drop_template_blocks(blocks: list[str], template: frozenset[str]) -> list[str]:
+    """Blocks (and lines of list blocks) that are not learned template text."""
+    if not template:
+        return blocks
+    kept = []
+    for block in blocks:
+        lines = [line for line in block.split("\n") if block_key(line) not in template]
+        if lines and block_key(block) not in template:
+            kept.append("\n".join(lines))
+    return kept

@@ -10,11 +10,10 @@ import fcntl
 import os
 from pathlib import Path
 
+from archive.errors import ArchiveLocked
 from archive.store import utc_now
 
-
-class ArchiveLocked(Exception):
-    """Another process is writing to this archive."""
+__all__ = ["ArchiveLock", "ArchiveLocked"]
 
 
 class ArchiveLock:

@@ -14,13 +14,9 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 from urllib.parse import quote
 
-from archive.store import ArchiveError
+from archive.errors import ArchiveError, ArchiveMissing
 
 JSON_COLUMNS = ("tags", "images", "attachments", "alternates")
-
-class ArchiveMissing(ArchiveError):
-    """The archive file does not exist yet (nothing has been collected)."""
-
 
 def connect_readonly(path: str | Path) -> sqlite3.Connection:
     """Open an existing archive read-only; :class:`ArchiveMissing` if there is no file."""

@@ -21,8 +21,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from archive import schema
-from scraper.dedupe.near_duplicates import NearDuplicateIndex, earliest_original
-from scraper.dedupe.translations import same_story
+from archive.errors import ArchiveError
 from archive.views import ensure_views
 
 
@@ -103,8 +102,6 @@ class Archive:
         try:
             schema.migrate(self.db)
             ensure_views(self.db)
-            self.dedup = NearDuplicateIndex(self.db)
-            self.dedup.ensure_tables()
         except (sqlite3.DatabaseError, RuntimeError) as exc:
             raise ArchiveError(f"cannot use archive {self.path}: {exc}") from None
 
@@ -202,55 +199,17 @@ class Archive:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def save_release(
-        self, release: ReleaseRecord, page_url: str, seen_at: str | None = None, seen_online: bool = True
-    ) -> str:
-        """Store one release and link its raw page, atomically. Returns 'new', 'updated' or 'unchanged'.
+    def transaction(self):
+        """One atomic unit of writes (``db.atomic()``; a savepoint when one is already open)."""
+        return self.db.atomic()
 
-        ``seen_online=False`` (re-extraction) leaves ``last_seen`` alone.
-        """
-        seen_at = seen_at or utc_now()
-        urls = list(dict.fromkeys([release.url, *release.urls]))
-        digest = release.content_hash
-        with self.db.atomic():
-            existing_id = self.release_id_for_urls(urls) or self._same_text(release, digest)
-            if existing_id is None:
-                release.translation_group = self._translation_group(release)
-                release_id = self._insert_release(release, digest, seen_at)
-                outcome = "new"
-            else:
-                release_id = existing_id
-                outcome = self._refresh_release(release_id, release, digest, seen_at, seen_online)
-            for url in urls:
-                self.db.execute(
-                    "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) VALUES (?, ?, ?)",
-                    [url, release_id, seen_at],
-                )
-            self.db.execute(
-                "UPDATE pages SET release_id = ?, outcome = 'release', extract_error = NULL WHERE url = ?",
-                [release_id, page_url],
-            )
-            if outcome != "unchanged":
-                self._link_cross_posts(release_id, release)
-        return outcome
+    def release_field(self, release_id: int, column: str) -> Any:
+        return self.db.execute(f"SELECT {column} FROM releases WHERE id = ?", [release_id]).fetchone()[0]
 
-    def _link_cross_posts(self, release_id: int, release: ReleaseRecord) -> None:
-        """Index the release's text and set ``duplicate_of`` for it and for its near-copies on other sites.
+    def site_and_date(self, release_id: int) -> tuple[str, str | None]:
+        return tuple(self.db.execute("SELECT site, published_date FROM releases WHERE id = ?", [release_id]).fetchone())
 
-        Each release of a cluster of cross-posts points to the earliest one (see
-        :func:`scraper.dedupe.near_duplicates.earliest_original`); the earliest points nowhere.
-        """
-        self.dedup.add(release_id, release.site, release.lang, release.body)
-        for member in [release_id, *(m.release_id for m in self.dedup.find_by_id(release_id))]:
-            matches = self.dedup.find_by_id(member)
-            site, published = self.db.execute(
-                "SELECT site, published_date FROM releases WHERE id = ?", [member]
-            ).fetchone()
-            dates = self._published_dates([m.release_id for m in matches])
-            original = earliest_original(matches, dates, site=site, published_date=published, release_id=member)
-            self.db.execute("UPDATE releases SET duplicate_of = ? WHERE id = ?", [original, member])
-
-    def _published_dates(self, ids: list[int]) -> dict[int, str | None]:
+    def published_dates(self, ids: list[int]) -> dict[int, str | None]:
         if not ids:
             return {}
         rows = self.db.execute(
@@ -258,33 +217,50 @@ class Archive:
         ).fetchall()
         return dict(rows)
 
-    def _same_text(self, release: ReleaseRecord, digest: str) -> int | None:
-        """A release of the same site and language with exactly this text: the same release at another address."""
+    def same_text_release(self, site: str, lang: str, url: str, digest: str) -> int | None:
+        """The release at ``url``, else the first of this site and language with exactly this text."""
         row = self.db.execute(
             "SELECT id FROM releases WHERE url = ? OR (site = ? AND lang = ? AND content_hash = ?) ORDER BY id LIMIT 1",
-            [release.url, release.site, release.lang, digest],
+            [url, site, lang, digest],
         ).fetchone()
         return row[0] if row else None
 
-    def _translation_group(self, release: ReleaseRecord) -> str | None:
-        """The page's own group, or, when it names none, that of a same-day release citing the same figures."""
-        if release.translation_group != release.url or not release.published_date:
-            return release.translation_group
-        rows = self.db.execute(
+    def same_day_releases(self, site: str, published_date: str, other_than_lang: str) -> list[tuple[str, str]]:
+        """``(translation_group, body)`` of the site's releases of that day in other languages."""
+        return self.db.execute(
             "SELECT translation_group, body FROM releases WHERE site = ? AND published_date = ? AND lang != ?",
-            [release.site, release.published_date, release.lang],
+            [site, published_date, other_than_lang],
         ).fetchall()
-        for group, body in rows:
-            if same_story(release.body, body):
-                return group
-        return release.translation_group
+
+    # --- writing ---------------------------------------------------------------------------
+    # One release's writes are made inside one transaction opened by the caller
+    # (scraper.dedupe.identity.Deduplicator.save), which decides what to write.
+
+    def add_urls(self, release_id: int, urls: Iterable[str], seen_at: str) -> None:
+        for url in urls:
+            self.db.execute(
+                "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) VALUES (?, ?, ?)",
+                [url, release_id, seen_at],
+            )
+
+    def link_page(self, page_url: str, release_id: int) -> None:
+        """A stored page became (part of) a release."""
+        self.db.execute(
+            "UPDATE pages SET release_id = ?, outcome = 'release', extract_error = NULL WHERE url = ?",
+            [release_id, page_url],
+        )
+
+    def set_duplicate_of(self, release_id: int, original: int | None) -> None:
+        self.db.execute("UPDATE releases SET duplicate_of = ? WHERE id = ?", [original, release_id])
 
     def mark_page(self, url: str, outcome: str, error: str | None = None) -> None:
         """Record what became of a stored page: 'skipped' (before --since) or 'error' (with why)."""
         with self.db.atomic():
             self.db.execute("UPDATE pages SET outcome = ?, extract_error = ? WHERE url = ?", [outcome, error, url])
 
-    def _insert_release(self, release: ReleaseRecord, digest: str, seen_at: str) -> int:
+    def insert_release(self, release: ReleaseRecord, seen_at: str) -> int:
+        """A new release row and its first version; returns its id."""
+        digest = release.content_hash
         row = self._release_columns(release, digest)
         row.update({"status": "live", "first_seen": seen_at, "last_seen": seen_at, "updated_at": seen_at})
         cursor = self.db.execute(
@@ -294,10 +270,10 @@ class Archive:
         self._add_version(release_id, release, digest, seen_at)
         return release_id
 
-    def _refresh_release(
-        self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str, seen_online: bool
-    ) -> str:
-        """Metadata is refreshed every time; a new version is recorded only when the text changed."""
+    def refresh_release(self, release_id: int, release: ReleaseRecord, seen_at: str, seen_online: bool) -> str:
+        """Metadata is refreshed every time; a new version is recorded only when the text changed.
+        Returns 'updated' or 'unchanged'."""
+        digest = release.content_hash
         current = self.db.execute("SELECT content_hash FROM releases WHERE id = ?", [release_id]).fetchone()[0]
         row = self._release_columns(release, digest)
         row.pop("url")  # the first canonical URL stays the release's address
@@ -447,6 +423,3 @@ class Archive:
                 f"UPDATE runs SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?", [*columns.values(), run_id]
             )
 
-
-class ArchiveError(Exception):
-    """An archive file that cannot be opened or used."""

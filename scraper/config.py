@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from archive.errors import ConfigError
+
+__all__ = ["Config", "ConfigError", "Hints", "Site", "load_config", "parse_config"]
+
 DEFAULT_USER_AGENT = (
     "iom-archive/0.1 (+https://github.com/iom-archive/iom-archive; "
     "press-release research archive; polite bot)"
 )
-
-
-class ConfigError(Exception):
-    """A config file that cannot be used. The message names the file, the line and the key."""
 
 
 class _Strict(BaseModel):

@@ -37,8 +37,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from archive.lock import ArchiveLocked
-from archive.store import ArchiveError
+from archive.errors import IomArchiveError
 from scraper import pipeline
 from scraper.config import Config
 from scraper.pipeline import RunOptions, RunReport
@@ -132,7 +131,7 @@ def collection_job(
         run_options = replace(options, since=datetime.now(zone).date() - timedelta(days=days)) if days else options
         try:
             report = pipeline.run(config, archive_path, run_options)
-        except (ArchiveError, ArchiveLocked) as exc:
+        except IomArchiveError as exc:
             log.error("run skipped: %s", exc)
             return
         on_report(report, time.monotonic() - started)

@@ -8,8 +8,9 @@
   in place while a run works; under cron or systemd, where stderr is not a terminal, nothing but
   plain log lines is written.
 
-The progress line follows log records (see :class:`Progress`), so the pipeline needs no
-knowledge of the display.
+The progress line follows the run's typed events (see :class:`Progress` and
+:mod:`scraper.pipeline.events`): ``scrape run`` passes :meth:`ConsoleHandler.on_event` to
+:func:`scraper.pipeline.run`, so the pipeline needs no knowledge of the display.
 """
 
 from __future__ import annotations
@@ -24,20 +25,9 @@ from typing import IO, Any, Callable
 
 import click
 
+from scraper.pipeline import events
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-PIPELINE_LOGGER = "scraper.pipeline"
-
-# The pipeline's INFO message for each release stored: outcome, language, URL (scraper/pipeline.py).
-STORED = "%s %s: %s"
-
-
-def logging_options(command: Callable) -> Callable:
-    """``-v/--verbose``, ``-q/--quiet`` and ``--log-json``, shared by the commands that collect."""
-    command = click.option("--log-json", is_flag=True,
-                           help="Log one JSON object per line (for log collectors).")(command)
-    command = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors, no summary.")(command)
-    command = click.option("-v", "--verbose", count=True, help="Log each release (-vv: each request).")(command)
-    return command
 
 
 class JsonFormatter(logging.Formatter):
@@ -60,10 +50,9 @@ class Progress:
     """A live status line for a run on a terminal: the site being collected, how many URLs it has to
     check, requests made so far, what happened to the releases, and the elapsed time.
 
-    It follows log records rather than calls from the pipeline: httpx's INFO line per request, and
-    the pipeline's INFO lines (URLs to check per site, one line per release stored or skipped) and
-    its ERROR lines (one per failure). The pipeline therefore needs no knowledge of the display;
-    there is no total to draw a bar against, because a run decides per URL whether to fetch it.
+    It follows the run's events (:mod:`scraper.pipeline.events`), the same ones the run's counters
+    are made of. There is no total to draw a bar against, because a run decides per URL whether to
+    fetch it.
     """
 
     OUTCOMES = ("new", "updated", "unchanged", "skipped", "removed", "failed")
@@ -76,26 +65,23 @@ class Progress:
         self.requests = 0
         self.counts = dict.fromkeys(self.OUTCOMES, 0)
 
-    def observe(self, record: logging.LogRecord) -> bool:
-        """Update from a log record; True when it changed something shown."""
-        args = record.args if isinstance(record.args, tuple) else ()
-        msg = record.msg if isinstance(record.msg, str) else ""
-        if record.name.startswith("httpx") and msg.startswith("HTTP Request"):
-            self.requests += 1
-        elif record.name != PIPELINE_LOGGER:
-            return False
-        elif record.levelno >= logging.ERROR:
-            self.counts["failed"] += 1
-        elif "release URLs" in msg and len(args) == 2:
-            self.site, self.to_check = args
-        elif msg == STORED and args and args[0] in self.counts:
-            self.counts[args[0]] += 1
-        elif "before --since" in msg:
-            self.counts["skipped"] += 1
-        elif msg.startswith("removed"):
-            self.counts["removed"] += 1
-        else:
-            return False
+    def observe(self, event: events.Event) -> bool:
+        """Update from a run event; True when it changed something shown."""
+        match event:
+            case events.RequestMade():
+                self.requests += 1
+            case events.SiteStarted(site=site, urls_to_check=n):
+                self.site, self.to_check = site, n
+            case events.ReleaseStored(outcome=outcome):
+                self.counts[outcome] += 1
+            case events.ReleaseSkipped():
+                self.counts["skipped"] += 1
+            case events.ReleaseRemoved():
+                self.counts["removed"] += 1
+            case events.Failed() | events.SiteUnreachable():
+                self.counts["failed"] += 1
+            case _:
+                return False
         return True
 
     def line(self) -> str:
@@ -123,6 +109,7 @@ class ConsoleHandler(logging.Handler):
         self._stream = stream
         self.progress = Progress() if progress else None
         self._drawn = False
+        self._drawn_once = False
         self._last_draw = 0.0
 
     @property
@@ -131,22 +118,27 @@ class ConsoleHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            redraw = self.progress.observe(record) if self.progress else False
             if record.levelno >= self.display_level:
                 self._clear()
                 self.stream.write(self.format(record) + "\n")
-            if redraw:
-                self._draw()
+                if self._drawn_once:
+                    self._draw(force=True)
             self.stream.flush()
         except Exception:  # pragma: no cover - logging must never break a run
             self.handleError(record)
 
-    def _draw(self) -> None:
+    def on_event(self, event: events.Event) -> None:
+        """Subscriber for :func:`scraper.pipeline.run`: redraw the progress line when it changed."""
+        if self.progress is not None and self.progress.observe(event):
+            self._draw()
+            self.stream.flush()
+
+    def _draw(self, force: bool = False) -> None:
         now = time.monotonic()
-        if self._drawn and now - self._last_draw < self.redraw_interval:
+        if not force and self._drawn and now - self._last_draw < self.redraw_interval:
             return
         self.stream.write("\r\x1b[K" + self.progress.line()[: _terminal_width() - 1])
-        self._drawn, self._last_draw = True, now
+        self._drawn, self._drawn_once, self._last_draw = True, True, now
 
     def _clear(self) -> None:
         if self._drawn:
@@ -156,6 +148,7 @@ class ConsoleHandler(logging.Handler):
     def finish(self) -> None:
         """Clear the progress line (the run summary takes its place) and start counting afresh."""
         self._clear()
+        self._drawn_once = False
         if self.progress:
             self.progress = Progress(self.progress.clock)
 
@@ -188,9 +181,9 @@ def setup_logging(
     for old in [h for h in root.handlers if isinstance(h, ConsoleHandler)]:
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(min(display_level, logging.INFO) if progress else display_level)
-    # httpx logs each request at INFO: shown from -vv, counted by the progress line
-    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.INFO if progress else logging.WARNING)
+    root.setLevel(display_level)
+    # httpx logs each request at INFO: shown from -vv
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.DEBUG if verbose > 2 else logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
     return handler

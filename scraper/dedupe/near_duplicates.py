@@ -80,9 +80,7 @@ write as it goes, so use ``db.atomic()``.)
 from __future__ import annotations
 
 import hashlib
-import re
 import sys
-import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -90,6 +88,9 @@ from functools import lru_cache
 
 import numpy as np
 import sqlite_utils
+
+from archive.errors import DedupError
+from scraper.text.normalize import alnum_runs, fold_case, fold_yo, nfkc, strip_invisible
 
 SCHEME = "minhash/crc32-words+fmix64+multiply-add-shift/v1"
 
@@ -112,10 +113,6 @@ _CREATE_SQL = (
     ) WITHOUT ROWID""",
     f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
-
-
-class DedupError(Exception):
-    """The index in this database was built with another scheme or other parameters."""
 
 
 @dataclass(frozen=True)
@@ -161,13 +158,11 @@ class Match:
 
 # --- text -> signature (pure) -------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W_]+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width characters
-
 
 def _words(text: str) -> list[str]:
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().replace("ё", "е")
-    return _WORD.findall(text)
+    # Frozen: stored signatures depend on exactly these steps, in this order (NFKC before the
+    # invisible characters go, so a soft hyphen still blocks composition across it).
+    return alnum_runs(fold_yo(fold_case(strip_invisible(nfkc(text)))))
 
 
 def normalise(text: str) -> str:

@@ -163,8 +163,11 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_request: Callable[[str], None] | None = None,
     ):
+        """``on_request(url)`` is called before every request sent (retries and redirects included)."""
         self.settings = settings
+        self._on_request = on_request
         self._sleep = sleep
         self._clock = clock
         self._last_request: dict[str, float] = {}
@@ -293,6 +296,8 @@ class Fetcher:
     def _get_once(self, url: str, headers: dict[str, str]) -> "_RawResponse":
         self._wait_for_turn(urlsplit(url).netloc.lower())
         self.requests_made += 1
+        if self._on_request is not None:
+            self._on_request(url)
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 chunks, size = [], 0

@@ -210,7 +210,7 @@ def test_progress_line_on_a_terminal(kazakhstan_server, tmp_path, console_loggin
     handler = logs.setup_logging(stream=terminal)
     assert handler.progress is not None
     handler.redraw_interval = 0  # draw every change, however fast the run
-    report = pipeline.run(config, tmp_path / "archive.db", pipeline.RunOptions(langs=("kk",)))
+    report = pipeline.run(config, tmp_path / "archive.db", pipeline.RunOptions(langs=("kk",)), on_event=handler.on_event)
     drawn = terminal.getvalue().split("\r\x1b[K")
     assert len(drawn) > 3, terminal.getvalue()
     assert any(line.startswith("kazakhstan: ") and "URLs to check" in line and "requests" in line for line in drawn), drawn

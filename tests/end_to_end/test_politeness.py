@@ -99,7 +99,7 @@ def test_revalidation_gets_304s_and_reextracts_nothing(tmp_path, validators, mon
         assert query(db, f"SELECT count(*) FROM pages WHERE {column} IS NOT NULL")[0][0] == len(GOLDEN)
         before = dump_archive(db, site.base_url)
         extracted = []
-        monkeypatch.setattr(pipeline, "extract", lambda *args, **kwargs: extracted.append(args) or 1 / 0)
+        monkeypatch.setattr(pipeline.collect, "extract", lambda *args, **kwargs: extracted.append(args) or 1 / 0)
         site.reset()
         result = scrape("run", "--config", str(config))  # incremental, every release revalidated
         assert result.exit_code == 0, result.output

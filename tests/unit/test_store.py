@@ -1,10 +1,12 @@
-"""The archive store on real SQLite files: identity, versions, translations, removal."""
+"""The archive store and release identity (scraper.dedupe.identity) on real SQLite files: identity,
+versions, translations, removal."""
 
 from __future__ import annotations
 
 import pytest
 
 from archive.store import Archive, PageRecord, ReleaseRecord
+from scraper.dedupe.identity import Deduplicator
 from scraper.dedupe.translations import figures, same_story
 
 BODY = "Astana – IOM trained 120 police officers in 2023 and opened 3 shelters; the 1409 hotline took 5 000 calls."
@@ -17,14 +19,14 @@ def page(url: str, lang: str = "en") -> PageRecord:
 
 def release(url: str, body: str = BODY, lang: str = "en", **fields) -> ReleaseRecord:
     values = {"site": "kz", "lang": lang, "url": url, "title": "Title", "body": body, "word_count": len(body.split()),
-              "published_date": "2023-05-17", "translation_group": fields.pop("translation_group", url)}
+              "published_date": "2023-05-17"}
     values.update(fields)
     return ReleaseRecord(**values)
 
 
 def save(archive: Archive, record: ReleaseRecord, seen_at: str = "2026-11-30T02:30:00+00:00") -> str:
     archive.save_fetched_page(page(record.url, record.lang), set())
-    return archive.save_release(record, record.url, seen_at=seen_at)
+    return Deduplicator(archive).save(record, record.url, seen_at=seen_at)
 
 
 @pytest.fixture
@@ -82,9 +84,10 @@ def test_translation_without_hreflang_or_node_is_linked_by_figures(archive):
 
 
 def test_a_named_translation_group_is_kept(archive):
-    save(archive, release("https://kz/news/a", translation_group="kz/node/7"))
-    save(archive, release("https://kz/ru/news/a", lang="ru", body="Другой текст 120 2023 3 1409", translation_group="kz/node/8"))
-    assert count(archive, "SELECT count(DISTINCT translation_group) FROM releases") == 2
+    save(archive, release("https://kz/news/a", node_id="7"))
+    save(archive, release("https://kz/ru/news/a", lang="ru", body="Другой текст 120 2023 3 1409", node_id="8"))
+    groups = archive.db.execute("SELECT translation_group FROM releases ORDER BY id").fetchall()
+    assert groups == [("kz/node/7",), ("kz/node/8",)]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,0 +1,90 @@
+"""Stage 6, dedupe: what a release *is*, decided here and nowhere else.
+
+For every extracted release the pipeline hands over, :class:`Deduplicator` decides, in one
+transaction of the archive:
+
+1. **Which archived release it is.** One already known under any of its URLs (canonical, fetched,
+   aliases); else one of the same site and language with exactly the same text (the same release
+   at another address); else a new release.
+2. **Its translation group**, the key its language versions share (:func:`translation_group`):
+   the Drupal node id, else the smallest of its hreflang URLs; else, for a release that names
+   none, the group it already has in the archive, or that of a release of the same site published
+   the same day in another language citing the same figures (:func:`same_story`); else its URL.
+3. **Which release it copies** (``duplicate_of``): near-duplicates of its text on other sites
+   (:class:`~scraper.dedupe.near_duplicates.NearDuplicateIndex`), each member of a cluster pointing
+   at the earliest (:func:`~scraper.dedupe.near_duplicates.earliest_original`).
+
+:mod:`archive.store` only persists these answers: it reads and writes rows, it decides nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from archive.store import Archive, ReleaseRecord, utc_now
+from scraper.dedupe.near_duplicates import DEFAULT_SETTINGS, DedupSettings, NearDuplicateIndex, earliest_original
+from scraper.dedupe.translations import same_story
+
+
+def translation_group(site: str, url: str, node_id: str | None, alternates: Mapping[str, str]) -> str:
+    """The group a page names for itself: ``<site>/node/<id>``, else its smallest hreflang URL,
+    else its own URL (meaning: the page names none)."""
+    if node_id:
+        return f"{site}/node/{node_id}"
+    if alternates:
+        return min(alternates.values())
+    return url
+
+
+class Deduplicator:
+    """Release identity over one open archive; owns the archive's near-duplicate index."""
+
+    def __init__(self, archive: Archive, settings: DedupSettings = DEFAULT_SETTINGS):
+        self.archive = archive
+        self.index = NearDuplicateIndex(archive.db, settings)
+        self.index.ensure_tables()
+
+    def save(self, release: ReleaseRecord, page_url: str, seen_at: str | None = None, seen_online: bool = True) -> str:
+        """Archive one release and link its raw page, atomically. Returns 'new', 'updated' or
+        'unchanged'. ``seen_online=False`` (re-extraction) leaves ``last_seen`` alone."""
+        store = self.archive
+        seen_at = seen_at or utc_now()
+        urls = list(dict.fromkeys([release.url, *release.urls]))
+        with store.transaction():
+            existing = store.release_id_for_urls(urls) or store.same_text_release(
+                release.site, release.lang, release.url, release.content_hash
+            )
+            release.translation_group = self.group_of(release, existing)
+            if existing is None:
+                release_id, outcome = store.insert_release(release, seen_at), "new"
+            else:
+                release_id = existing
+                outcome = store.refresh_release(release_id, release, seen_at, seen_online)
+            store.add_urls(release_id, urls, seen_at)
+            store.link_page(page_url, release_id)
+            if outcome != "unchanged":
+                self.link_cross_posts(release_id, release)
+        return outcome
+
+    def group_of(self, release: ReleaseRecord, existing: int | None) -> str:
+        """Step 2 of the module docstring."""
+        named = translation_group(release.site, release.url, release.node_id, release.alternates)
+        if named != release.url:
+            return named
+        if existing is not None:
+            return self.archive.release_field(existing, "translation_group") or named
+        if release.published_date:
+            for group, body in self.archive.same_day_releases(release.site, release.published_date, release.lang):
+                if same_story(release.body, body):
+                    return group
+        return named
+
+    def link_cross_posts(self, release_id: int, release: ReleaseRecord) -> None:
+        """Index the release's text and point it and its near-copies on other sites at the earliest."""
+        self.index.add(release_id, release.site, release.lang, release.body)
+        for member in [release_id, *(m.release_id for m in self.index.find_by_id(release_id))]:
+            matches = self.index.find_by_id(member)
+            site, published = self.archive.site_and_date(member)
+            dates = self.archive.published_dates([m.release_id for m in matches])
+            original = earliest_original(matches, dates, site=site, published_date=published, release_id=member)
+            self.archive.set_duplicate_of(member, original)

@@ -1,8 +1,16 @@
 """The archive's schema: tables, indexes, the full-text index and its migrations.
 
-The schema is the researchers' interface (every column is documented in README.md). Changes are
-added as new functions at the end of :data:`MIGRATIONS`; ``PRAGMA user_version`` records how many
-have been applied, so an archive made by an older version opens with a newer one.
+The schema is the researchers' interface. Its columns are defined once, in :mod:`archive.columns`
+(name, type, constraints, description); the tables are created from there and the README's schema
+tables are generated from there (``cog -r README.md``).
+
+Changes are added as new functions at the end of :data:`MIGRATIONS`; ``PRAGMA user_version``
+records how many have been applied, so an archive made by an older version opens with a newer one.
+Every column carries the schema version that introduced it (``Column.since``): migration 1
+(:func:`_v1_initial`) creates only the columns with ``since == 1``, so what it creates never changes.
+A later migration N that adds columns appends them to their tuple in :mod:`archive.columns` with
+``since=N`` and calls ``add_columns(db, N)``; new archives run every migration, so new and upgraded
+archives end up with the same tables.
 """
 
 from __future__ import annotations
@@ -11,112 +19,52 @@ from typing import Callable
 
 import sqlite_utils
 
+from archive import columns
+
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 
+def _create_table(db: sqlite_utils.Database, name: str, version: int) -> None:
+    """Create table ``name`` with the columns it has at schema ``version`` (see :mod:`archive.columns`)."""
+    defined = columns.as_of(name, version)
+    pk = columns.primary_key(defined)
+    db[name].create(
+        {column.name: column.type for column in defined},
+        pk=pk[0] if len(pk) == 1 else pk,
+        not_null={column.name for column in defined if column.not_null} or None,
+        defaults={column.name: column.default for column in defined if column.default is not None} or None,
+        foreign_keys=[(column.name, *column.references) for column in defined if column.references] or None,
+    )
+
+
+def add_columns(db: sqlite_utils.Database, version: int) -> None:
+    """Add to every table the columns with ``since == version``: the body of a migration that adds columns."""
+    for table in columns.TABLES:
+        for column in columns.added_in(table, version):
+            if column.primary_key or (column.not_null and column.default is None):
+                raise ValueError(f"{table}.{column.name}: SQLite cannot add a primary key, or NOT NULL without a default")
+            sql = f"ALTER TABLE [{table}] ADD COLUMN [{column.name}] {column.sql_type}"
+            if column.not_null:
+                sql += " NOT NULL"
+            if column.default is not None:
+                sql += f" DEFAULT {db.quote_default_value(column.default)}"
+            if column.references:
+                sql += ' REFERENCES [{}]([{}])'.format(*column.references)
+            db.execute(sql)
+
+
 def _v1_initial(db: sqlite_utils.Database) -> None:
-    db["releases"].create(
-        {
-            "id": int,
-            "site": str,
-            "lang": str,
-            "url": str,
-            "title": str,
-            "published_date": str,
-            "dateline": str,
-            "body": str,
-            "word_count": int,
-            "tags": str,
-            "images": str,
-            "attachments": str,
-            "alternates": str,
-            "content_hash": str,
-            "translation_group": str,
-            "node_id": str,
-            "duplicate_of": int,
-            "status": str,
-            "removed_on": str,
-            "first_seen": str,
-            "last_seen": str,
-            "updated_at": str,
-        },
-        pk="id",
-        not_null={"site", "lang", "url", "title", "body", "content_hash", "status", "first_seen", "last_seen"},
-        defaults={"status": "live", "tags": "[]", "images": "[]", "attachments": "[]", "alternates": "{}"},
-        foreign_keys=[("duplicate_of", "releases", "id")],
-    )
-    db["releases"].create_index(["url"], unique=True)
-    db["releases"].create_index(["site", "lang", "published_date"])
-    db["releases"].create_index(["translation_group"])
-    db["releases"].create_index(["content_hash"])
-    db["release_urls"].create(
-        {"url": str, "release_id": int, "first_seen": str},
-        pk="url",
-        not_null={"release_id"},
-        foreign_keys=[("release_id", "releases", "id")],
-    )
-    db["release_urls"].create_index(["release_id"])
-    db["release_versions"].create(
-        {"id": int, "release_id": int, "version": int, "title": str, "body": str, "content_hash": str, "seen_at": str},
-        pk="id",
-        not_null={"release_id", "version", "title", "body", "content_hash", "seen_at"},
-        foreign_keys=[("release_id", "releases", "id")],
-    )
-    db["release_versions"].create_index(["release_id", "version"], unique=True)
-    db["pages"].create(
-        {
-            "url": str,
-            "site": str,
-            "lang": str,
-            "fetched_at": str,
-            "status": int,
-            "etag": str,
-            "last_modified": str,
-            "content_type": str,
-            "raw_html": bytes,
-            "raw_size": int,
-            "release_id": int,
-            "outcome": str,
-            "extract_error": str,
-            "block_keys": str,
-        },
-        pk="url",
-        foreign_keys=[("release_id", "releases", "id")],
-        defaults={"outcome": "pending"},
-    )
-    db["pages"].create_index(["site", "lang", "outcome"])
-    db["template_blocks"].create(
-        {"site": str, "lang": str, "block_key": str, "pages": int},
-        pk=("site", "lang", "block_key"),
-        not_null={"pages"},
-    )
-    db["runs"].create(
-        {
-            "id": int,
-            "started_at": str,
-            "finished_at": str,
-            "arguments": str,
-            "status": str,
-            "requests": int,
-            "pages_fetched": int,
-            "releases_new": int,
-            "releases_updated": int,
-            "releases_unchanged": int,
-            "releases_skipped": int,
-            "releases_removed": int,
-            "releases_without_date": int,
-            "pages_not_modified": int,
-            "pages_disallowed": int,
-            "errors": int,
-            "error_log": str,
-        },
-        pk="id",
-        defaults={
-            "requests": 0, "pages_fetched": 0, "releases_new": 0, "releases_updated": 0,
-            "releases_unchanged": 0, "releases_skipped": 0, "releases_removed": 0, "releases_without_date": 0, "pages_not_modified": 0,
-            "pages_disallowed": 0, "errors": 0, "error_log": "[]",
-        },
-    )
+    indexes = {
+        "releases": [(["url"], True), (["site", "lang", "published_date"], False), (["translation_group"], False),
+                     (["content_hash"], False)],
+        "release_urls": [(["release_id"], False)],
+        "release_versions": [(["release_id", "version"], True)],
+        "pages": [(["site", "lang", "outcome"], False)],
+    }
+    for table in columns.TABLES:
+        _create_table(db, table, 1)
+        for indexed, unique in indexes.get(table, []):
+            db[table].create_index(indexed, unique=unique)
     db["releases"].enable_fts(["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER)
 
 

@@ -13,14 +13,14 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
 import sqlite_utils
 
-from archive import schema
+from archive import columns, schema
 from archive.errors import ArchiveError
 from archive.views import ensure_views
 
@@ -69,6 +69,15 @@ class ReleaseRecord:
     @property
     def content_hash(self) -> str:
         return content_hash(self.title, self.body)
+
+
+# The columns of ``releases`` a ReleaseRecord fills, in the table's order: every column of
+# archive.columns.RELEASES that is a field of the record, plus the hash of its text. The others
+# (id, duplicate_of, status, removed_on, first_seen, last_seen, updated_at) are the archive's own.
+RECORD_COLUMNS: tuple[str, ...] = tuple(
+    column.name for column in columns.RELEASES
+    if column.name == "content_hash" or column.name in {f.name for f in fields(ReleaseRecord)} - {"urls"}
+)
 
 
 @dataclass(frozen=True)
@@ -299,23 +308,12 @@ class Archive:
 
     @staticmethod
     def _release_columns(release: ReleaseRecord, digest: str) -> dict[str, Any]:
-        return {
-            "site": release.site,
-            "lang": release.lang,
-            "url": release.url,
-            "title": release.title,
-            "published_date": release.published_date,
-            "dateline": release.dateline,
-            "body": release.body,
-            "word_count": release.word_count,
-            "tags": json.dumps(release.tags, ensure_ascii=False),
-            "images": json.dumps(release.images, ensure_ascii=False),
-            "attachments": json.dumps(release.attachments, ensure_ascii=False),
-            "alternates": json.dumps(release.alternates, ensure_ascii=False),
-            "content_hash": digest,
-            "translation_group": release.translation_group,
-            "node_id": release.node_id,
-        }
+        """The ``releases`` columns a record fills (:data:`RECORD_COLUMNS`), lists and dicts as JSON."""
+        row: dict[str, Any] = {}
+        for name in RECORD_COLUMNS:
+            value = digest if name == "content_hash" else getattr(release, name)
+            row[name] = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+        return row
 
     def save_fetched_page(self, page: PageRecord, block_keys: set[str]) -> None:
         """Store a downloaded page (outcome 'pending') and count its text blocks for template learning.

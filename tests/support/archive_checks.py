@@ -15,9 +15,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-RELEASE_COLUMNS = (
-    "site", "lang", "url", "title", "published_date", "dateline", "body", "word_count", "tags", "images",
-    "attachments", "alternates", "content_hash", "translation_group", "node_id", "status", "removed_on",
+from archive import columns
+
+# Every column of releases but ids, links by id and timestamps (which differ between equal archives).
+RELEASE_COLUMNS = tuple(
+    name for name in columns.names("releases") if name not in ("id", "duplicate_of", "first_seen", "last_seen", "updated_at")
 )
 MOJIBAKE = ("\ufffd", "Ð", "Ñ", "Ã", "Р°", "Рµ", "СЃ", "вЂ", "&#")
 

@@ -8,20 +8,28 @@ decorative lines are dropped, and the title is not repeated at the top.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+from scraper.text import normalize
+from scraper.text.normalize import normalize_space, word_count, words
+
+__all__ = [
+    "AD_LABELS",
+    "clean_block",
+    "clean_blocks",
+    "clean_title",
+    "is_ad_label",
+    "is_decorative",
+    "join_blocks",
+    "normalize_space",
+    "same_text",
+    "word_count",
+    "words",
+]
+
 _DECORATIVE = re.compile(r"^[\W_]*$")  # only punctuation, symbols or nothing: "***", "—", "• • •"
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
-
-def normalize_space(text: str) -> str:
-    """One line of text with every run of whitespace (NBSP included) as one space, invisible characters removed."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-        if _INVISIBLE.search(text):
-            text = _INVISIBLE.sub("", text)
-    return " ".join(text.split())
+# normalize_space, words and word_count are scraper.text.normalize's, re-exported here: the
+# extractor calls them as clean.normalize_space(...), clean.words(...), clean.word_count(...).
 
 
 def is_decorative(line: str) -> bool:
@@ -37,7 +45,7 @@ def clean_block(block: str) -> str:
 
 def same_text(a: str, b: str) -> bool:
     """Whether two strings say the same, ignoring case, punctuation and spacing."""
-    return _WORD.findall(a.casefold()) == _WORD.findall(b.casefold())
+    return words(a) == words(b)
 
 
 # A block that says nothing but this labels an advertising slot (the slot itself is empty).
@@ -70,16 +78,6 @@ def join_blocks(blocks: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
-def words(text: str) -> list[str]:
-    """The words of ``text``, case-folded: what two texts are compared on."""
-    return _WORD.findall(text.casefold())
-
-
-def word_count(text: str) -> int:
-    """Words as a researcher counts them: runs of letters/digits, hyphenated words count once."""
-    return len(_WORD.findall(text))
-
-
 def clean_title(title: str, site_suffixes: tuple[str, ...] = ()) -> str:
     """A page title without the site name appended by the CMS (``Title | IOM``)."""
     title = normalize_space(title)
@@ -91,8 +89,8 @@ def clean_title(title: str, site_suffixes: tuple[str, ...] = ()) -> str:
 
 
 def _looks_like_site_name(text: str, site_suffixes: tuple[str, ...]) -> bool:
-    lowered = text.casefold()
+    lowered = normalize.fold_case(text)
     names = ("international organization for migration", "iom", "мом", "хкұ", "un migration") + tuple(
-        s.casefold() for s in site_suffixes
+        normalize.fold_case(s) for s in site_suffixes
     )
     return any(name in lowered for name in names) and len(text) < 80

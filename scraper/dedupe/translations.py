@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-_FIGURE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)|\d+")
+from scraper.text.normalize import NO_BREAK_SPACES
+
+# A figure: digits, with thousands grouped by a space (plain or no-break), a dot or a comma.
+_FIGURE = re.compile(rf"\d{{1,3}}(?:[ {NO_BREAK_SPACES}.,]\d{{3}})+(?!\d)|\d+")
 MIN_FIGURES = 2
 MIN_OVERLAP = 0.6
 

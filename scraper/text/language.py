@@ -63,6 +63,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from scraper.text.normalize import letter_count, letter_words, nfc, primary_subtag
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from py3langid.langid import LanguageIdentifier
 
@@ -145,23 +147,8 @@ _URL_OR_EMAIL_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]
 # A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) before a space.
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][»\"”’)\]])\s+")
 
-
-def _combining_marks() -> str:
-    """Regex class body for the combining marks of the BMP (Arabic harakat, Indic vowel signs)."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x300, 0x10000):
-        if unicodedata.category(chr(code))[0] == "M":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
-
-
-# A word: letters, plus combining marks inside it (so "हिन्दी" or "مُحَمَّد" stay one word), and
-# hyphenated compounds ("Нұр-Сұлтан", "көші-қон") as one word.
-_LETTER_OR_MARK = rf"(?:[^\W\d_]|[{_combining_marks()}])"
-_WORD_RE = re.compile(rf"[^\W\d_]{_LETTER_OR_MARK}*(?:-[^\W\d_]{_LETTER_OR_MARK}*)*")
+# Words are scraper.text.normalize.letter_words: letters with the combining marks inside them
+# ("हिन्दी", "مُحَمَّد"), hyphenated compounds ("Нұр-Сұлтан", "көші-қон") as one word, no digits.
 
 Source = Literal["text", "text+prior", "prior", "none"]
 
@@ -204,7 +191,7 @@ class LanguageGuess:
 
 def normalize_code(code: str) -> str:
     """Reduce a language tag ("ru-RU", "kk_KZ", " EN ") to its lower-case primary subtag."""
-    primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    primary = primary_subtag(code)
     if not primary:
         raise ValueError(f"empty language code: {code!r}")
     return primary
@@ -259,11 +246,6 @@ def _candidate_tuple(candidates: Sequence[str]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------
 
 
-def _letters(word: str) -> int:
-    """Letters of a word (its combining marks are not counted)."""
-    return len(word) if word.isalpha() else sum(ch.isalpha() for ch in word)  # no marks, hyphens
-
-
 @functools.lru_cache(maxsize=4096)
 def _script(ch: str) -> str:
     """Script of a letter: "Latin", "Cyrillic", "Arabic" or the first word of its Unicode name."""
@@ -282,16 +264,16 @@ def _segments(text: str) -> list[list[str]]:
 
     A short last sentence joins the previous segment of its own line, never another line's.
     """
-    text = _URL_OR_EMAIL_RE.sub(" ", unicodedata.normalize("NFC", text))
+    text = _URL_OR_EMAIL_RE.sub(" ", nfc(text))
     segments: list[list[str]] = []
     for line in text.splitlines():
         line_start = len(segments)
         pending: list[str] = []
         pending_letters = 0
         for sentence in _SENTENCE_SPLIT_RE.split(line):
-            words = _WORD_RE.findall(sentence)
+            words = letter_words(sentence)
             pending.extend(words)
-            pending_letters += sum(map(_letters, words))
+            pending_letters += sum(map(letter_count, words))
             if pending_letters >= MIN_SEGMENT_LETTERS:
                 segments.append(pending)
                 pending, pending_letters = [], 0
@@ -382,7 +364,7 @@ def _cyrillic_scores(words: list[str], candidates: tuple[str, ...]) -> dict[str,
     if share < FUNCTION_WORD_MAX_SHARE and rest:
         if lang in _TURKIC_CYRILLIC and "ru" in candidates and _has_russian_function_word(rest):
             return _without(_model_scores(rest, candidates), {lang} | _TURKIC_CYRILLIC)
-        if share <= LOANWORD_MAX_SHARE and sum(map(_letters, rest)) >= LOANWORD_MIN_REST_LETTERS:
+        if share <= LOANWORD_MAX_SHARE and sum(map(letter_count, rest)) >= LOANWORD_MIN_REST_LETTERS:
             rest_scores = _model_scores(rest, candidates)
             best = max(rest_scores, key=rest_scores.__getitem__)
             if best != lang and rest_scores[best] >= LOANWORD_MIN_PROBABILITY:
@@ -409,7 +391,7 @@ def _letter_weights(text: str, candidates: tuple[str, ...]) -> tuple[dict[str, f
     total = 0
     for words in _segments(text):
         for script, group in _group_by_script(words).items():
-            letters = sum(map(_letters, group))
+            letters = sum(map(letter_count, group))
             if not letters:
                 continue
             total += letters

@@ -1,41 +1,29 @@
-"""Browsing the archive in Datasette: the metadata, and the Datasette instance ``scrape serve`` runs.
+"""The Datasette metadata for an archive, and the Datasette instance ``scrape serve`` runs.
 
 :func:`metadata` is the Datasette metadata for one archive: readable table titles, every column's
-description (read from the README's schema tables, the one place the schema is documented), facets on site,
-language, year and tags, newest releases first, full-text search on ``releases`` and
+description (from :mod:`archive.columns`, where the schema is defined and documented once), facets
+on site, language, year and tags, newest releases first, full-text search on ``releases`` and
 ``releases_unique``, and the canned queries in :data:`CANNED_QUERIES`.
 
 :func:`make_datasette` opens an archive the way ``scrape serve`` does: read-only (``mode=ro``, so
 browsing never blocks a nightly run and new releases appear without a restart) or, with
 ``immutable=True``, as an immutable file (fastest, for a copy that nothing writes to), with the
-metadata and the plugin in :mod:`archive.serve.plugin` (release page, year facet, search syntax).
+metadata. The plugin in :mod:`archive.serve.plugin` (release page, year facet, search syntax) is not
+registered here: Datasette loads it through the ``datasette`` entry point (pyproject.toml), for
+``scrape serve`` and a plain ``datasette archive.db`` alike.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
-PLUGIN_NAME = "iom-archive"
+from archive import columns
+from archive.serve.names import PLUGIN_MODULE, PLUGIN_NAME
 
-README_TABLE_HEADING = re.compile(r"^### `(\w+)`", re.M)
-README_COLUMN_ROW = re.compile(r"^\| (`[^|]+`) \| (.+) \|$", re.M)
-
-
-def readme_text() -> str:
-    """The README: from the source checkout, else from the installed package's metadata (PyPI's
-    long description is the README, see pyproject.toml), else empty."""
-    checkout = Path(__file__).resolve().parent.parent / "README.md"
-    if checkout.is_file():
-        return checkout.read_text(encoding="utf-8")
-    try:
-        installed = importlib.metadata.metadata("iom-archive")
-        return installed.get_payload() or installed.get("Description") or ""
-    except importlib.metadata.PackageNotFoundError:
-        return ""
+log = logging.getLogger(__name__)
 
 
 def plain(markdown: str) -> str:
@@ -43,22 +31,10 @@ def plain(markdown: str) -> str:
     return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", re.sub(r"`([^`]*)`", r"\1", markdown))
 
 
-def parse_column_descriptions(readme: str) -> dict[str, dict[str, str]]:
-    """``{table: {column: description}}`` from the README's ``### `table` `` column tables."""
-    parts = README_TABLE_HEADING.split(readme)
-    described: dict[str, dict[str, str]] = {}
-    for table, body in zip(parts[1::2], parts[2::2]):
-        body = body.split("\n## ", 1)[0]  # a table's section ends at the next chapter
-        for columns, description in README_COLUMN_ROW.findall(body):
-            for column in re.findall(r"`([^`]+)`", columns):
-                described.setdefault(table, {})[column] = plain(description)
-    return described
-
-
-@functools.lru_cache(maxsize=1)
 def column_descriptions() -> dict[str, dict[str, str]]:
-    """The README's column descriptions: the schema is documented once, there."""
-    return parse_column_descriptions(readme_text())
+    """``{table or view: {column: description}}``, as plain text, from :mod:`archive.columns`."""
+    return {table: {column.name: plain(column.description) for column in defined}
+            for table, defined in {**columns.TABLES, **columns.VIEW_COLUMNS}.items()}
 
 
 RELEASE_FACETS = ["site", "lang", {"year": "published_date"}, {"array": "tags"}]
@@ -106,7 +82,7 @@ order by d.published_date desc, d.id""",
 }
 
 
-def _release_table(title: str, description: str) -> dict[str, Any]:
+def _release_table(name: str, title: str, description: str) -> dict[str, Any]:
     return {
         "title": title,
         "description": description,
@@ -115,16 +91,17 @@ def _release_table(title: str, description: str) -> dict[str, Any]:
         "label_column": "title",
         "fts_table": "releases_fts",
         "fts_pk": "id",
-        "columns": column_descriptions().get("releases", {}),
+        "columns": column_descriptions()[name],
     }
 
 
 def metadata(database: str = "archive") -> dict[str, Any]:
     """Datasette metadata for the archive served under the name ``database`` (the file's stem)."""
+    descriptions = column_descriptions()
     tables = {
-        "releases": _release_table("Press releases", "One row per release and language. " + SEARCH_HELP),
+        "releases": _release_table("releases", "Press releases", "One row per release and language. " + SEARCH_HELP),
         "releases_unique": _release_table(
-            "Press releases without cross-posts",
+            "releases_unique", "Press releases without cross-posts",
             "The releases table minus releases that duplicate another one (duplicate_of). " + SEARCH_HELP,
         ),
         "translations": {
@@ -133,27 +110,27 @@ def metadata(database: str = "archive") -> dict[str, Any]:
                            "translation_lang (e.g. en and ru) to read the two texts next to each other.",
             "sort_desc": "published_date",
             "facets": ["lang", "translation_lang", {"year": "published_date"}],
-            "columns": column_descriptions().get("translations", {}),
+            "columns": descriptions["translations"],
         },
         "release_versions": {
             "title": "Versions: every distinct text a release ever had",
             "sort_desc": "seen_at",
-            "columns": column_descriptions().get("release_versions", {}),
+            "columns": descriptions["release_versions"],
         },
         "release_urls": {
             "title": "Every URL that served a release",
-            "columns": column_descriptions().get("release_urls", {}),
+            "columns": descriptions["release_urls"],
         },
         "pages": {
             "title": "Downloaded pages (raw HTML, compressed)",
             "facets": ["site", "status"],
-            "columns": column_descriptions().get("pages", {}),
+            "columns": descriptions["pages"],
         },
         "runs": {
             "title": "Collection runs",
             "sort_desc": "id",
             "facets": ["status"],
-            "columns": column_descriptions().get("runs", {}),
+            "columns": descriptions["runs"],
         },
     }
     return {
@@ -179,11 +156,13 @@ def database_name(path: str | Path) -> str:
 
 
 def make_datasette(path: str | Path, immutable: bool = False, settings: dict[str, Any] | None = None):
-    """A Datasette instance serving the archive at ``path`` with the metadata and the plugin."""
+    """A Datasette instance serving the archive at ``path`` with the metadata (the plugin comes from
+    its entry point; a warning says so when it is not installed)."""
     from datasette.app import Datasette
+    from datasette.plugins import pm
 
-    from archive.serve import plugin as datasette_plugin
-
-    datasette_plugin.register()
+    if not any(getattr(plugin, "__name__", None) == PLUGIN_MODULE for plugin in pm.get_plugins()):
+        log.warning("the iom-archive Datasette plugin is not installed (pip install -e . in the checkout): "
+                    "no release pages, year facet or prefix search")
     files = {"immutables": [str(path)]} if immutable else {"files": [str(path)]}
     return Datasette(metadata=metadata(database_name(path)), settings=settings or {}, **files)

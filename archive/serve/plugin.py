@@ -1,15 +1,22 @@
-"""A small Datasette plugin for archives: the release page, a year facet, and prefix search.
+"""The Datasette plugin for archives: the release page, a year facet, and prefix search.
 
-Active only for databases whose metadata carries ``plugins: {iom-archive: ...}`` (what
-:func:`archive.serve.metadata.metadata` produces), so other databases in the same Datasette are untouched.
+Registered through the ``datasette`` entry point in pyproject.toml (``iom_archive``), so every
+``datasette`` in the environment loads it: ``scrape serve``, ``datasette archive.db`` and
+``datasette serve archive.db --get …`` alike. It acts only on databases that are archives: those whose
+metadata says so (``plugins: {iom-archive: {archive: true}}``, what :func:`archive.serve.metadata.metadata`
+produces; ``false`` turns it off) or, without that key, that have the archive's tables (see
+:func:`has_archive_tables`). Other databases in the same Datasette are untouched; ``/<db>/release/<pk>``
+on one of them is still the row page of its table ``release``, if it has one.
 
 * ``/<database>/release/<id>`` reads like the release: title, date, dateline, language, site, the
   body as paragraphs and lists, tags, attachments and images as links, then links to its other
   language versions, its versions, the release it duplicates and its cross-posts, every URL that
   served it, and the original page. Titles in ``releases``, ``releases_unique`` and
-  ``translations`` link to it.
-* A ``year`` facet type (``{"year": "published_date"}``) counts rows per year; selecting a year
-  filters ``published_date__startswith=YYYY``.
+  ``translations`` link to it. The page is the template ``templates/release.html`` next to this
+  module (added to Datasette's template search path after ``--template-dir`` and other plugins, so a
+  ``release.html`` there replaces it).
+* A ``year`` facet type (``{"year": "published_date"}`` in metadata, or ``?_facet_year=published_date``)
+  counts rows per year; selecting a year filters ``published_date__startswith=YYYY``.
 * ``escape_fts`` (Datasette's search-box escaping) keeps a trailing ``*`` as an FTS5 prefix query,
   so ``мигрант*`` works in the default search mode while hyphenated words (``көші-қон``) still do.
 """
@@ -18,34 +25,70 @@ from __future__ import annotations
 
 import json
 import re
-import sys
+import sqlite3
+import weakref
+from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import NotFound, Request, Response
 from datasette.version import __version__ as datasette_version
+from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 
-from archive.serve.metadata import PLUGIN_NAME
+from archive import columns
+from archive.serve.names import PLUGIN_NAME
 
+TEMPLATES = Path(__file__).parent / "templates"
+RELEASE_TEMPLATE = "release.html"
+ARCHIVE_TABLES = ("releases", "release_urls", "release_versions", "pages", "runs")
 LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "fr": "Français", "es": "Español", "ar": "العربية"}
 RELEASE_TABLES = ("releases", "releases_unique")
 _FTS_SPLIT = re.compile(r'\s+|(".*?")')
 
 
-def register() -> None:
-    """Register this module with Datasette's plugin manager (once per process)."""
-    from datasette.plugins import pm
+# --- which databases are archives ---------------------------------------------------------------
 
-    module = sys.modules[__name__]
-    if not pm.is_registered(module):
-        pm.register(module, name=PLUGIN_NAME)
+def configured(datasette, database: str) -> bool | None:
+    """What the database's metadata says (``plugins: {iom-archive: {archive: …}}``), else None."""
+    config = datasette.plugin_config(PLUGIN_NAME, database=database, fallback=False)
+    if isinstance(config, dict) and "archive" in config:
+        return bool(config["archive"])
+    return None
 
 
-def is_archive(datasette, database: str | None) -> bool:
-    return bool(database) and datasette.plugin_config(PLUGIN_NAME, database=database, fallback=False) is not None
+def has_archive_tables(conn: sqlite3.Connection) -> bool:
+    """True for an iom-archive archive: its tables, and ``releases`` with every column of schema version 1."""
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not set(ARCHIVE_TABLES) <= tables:
+            return False
+        found = {row[1] for row in conn.execute("PRAGMA table_info(releases)")}
+    except sqlite3.DatabaseError:
+        return False
+    return set(columns.names(columns.RELEASES, version=1)) <= found
+
+
+_recognised: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> True, once recognised
+
+
+async def is_archive(datasette, database: str | None) -> bool:
+    if not database:
+        return False
+    explicit = configured(datasette, database)
+    if explicit is not None:
+        return explicit
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        return False
+    if db not in _recognised:  # only True is kept: a database may become an archive while served
+        if not await db.execute_fn(has_archive_tables):
+            return False
+        _recognised[db] = True
+    return True
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -69,7 +112,8 @@ def escape_fts(query: str) -> str:
 
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, which registers escape_fts
 def prepare_connection(conn, database, datasette):
-    if is_archive(datasette, database):
+    explicit = configured(datasette, database) if database else False
+    if explicit or (explicit is None and has_archive_tables(conn)):
         conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
 
 
@@ -117,7 +161,7 @@ def register_facet_classes():
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if value is None or not is_archive(datasette, database):
+    if value is None or column not in ("title", "translation_title"):
         return None
     keys = row.keys() if hasattr(row, "keys") else ()
     target = None
@@ -129,7 +173,13 @@ def render_cell(row, value, column, table, database, datasette):
         target = row["translation_id"]
     if target is None:
         return None
-    return Markup('<a href="{}">{}</a>').format(release_path(datasette, database, target), value)
+
+    async def link():
+        if not await is_archive(datasette, database):
+            return None
+        return Markup('<a href="{}">{}</a>').format(release_path(datasette, database, target), value)
+
+    return link
 
 
 def release_path(datasette, database: str, release_id: Any) -> str:
@@ -150,61 +200,18 @@ def body_html(body: str) -> Markup:
     return Markup("\n").join(parts)
 
 
-RELEASE_TEMPLATE = """{% extends "base.html" %}
-{% block title %}{{ release.title }}{% endblock %}
-{% block extra_head %}<style>
-.release { max-width: 44em; }
-.release .meta { color: #555; margin-bottom: 1.5em; }
-.release .body p, .release .body li { line-height: 1.6; }
-.release h2 { font-size: 1.1em; margin-top: 2em; }
-</style>{% endblock %}
-{% block crumbs %}{{ crumbs.nav(request=request, database=database, table="releases") }}{% endblock %}
-{% block content %}
-<article class="release" lang="{{ release.lang }}">
-<h1>{{ release.title }}</h1>
-<p class="meta">
-  <time datetime="{{ release.published_date or '' }}">{{ release.published_date or "date unknown" }}</time>
-  {% if release.dateline %} · <span class="dateline">{{ release.dateline }}</span>{% endif %}
-  · <span class="lang">{{ language }}</span> · {{ release.site }}
-  {% if release.status != "live" %} · <strong>{{ release.status }}{% if release.removed_on %} {{ release.removed_on }}{% endif %}</strong>{% endif %}
-</p>
-{% if original %}<p class="duplicate-of">A cross-post of <a href="{{ release_url(original.id) }}">{{ original.title }}</a> ({{ original.site }}, {{ original.published_date }}).</p>{% endif %}
-<div class="body">
-{{ body }}
-</div>
-{% if tags %}<p class="tags">Tags: {{ tags|join(", ") }}</p>{% endif %}
-{% if attachments %}<h2>Attachments</h2><ul>{% for a in attachments %}<li><a href="{{ a.url }}">{{ a.title or a.url }}</a></li>{% endfor %}</ul>{% endif %}
-{% if images %}<h2>Images</h2><ul>{% for i in images %}<li><a href="{{ i.url }}">{{ i.caption or i.alt or i.url }}</a></li>{% endfor %}</ul>{% endif %}
-</article>
-<h2>Translations</h2>
-{% if translations %}<ul class="translations">{% for t in translations %}
-<li lang="{{ t.lang }}"><a href="{{ release_url(t.id) }}" hreflang="{{ t.lang }}">{{ languages.get(t.lang, t.lang) }}: {{ t.title }}</a></li>{% endfor %}
-</ul>{% else %}<p>No other language version in the archive.</p>{% endif %}
-<h2>Versions</h2>
-<ul class="versions">{% for v in versions %}
-<li>version {{ v.version }}, first seen {{ v.seen_at }}{% if v.title != release.title %}: {{ v.title }}{% endif %}
-  (<a href="{{ urls.row(database, "release_versions", v.id) }}">text</a>)</li>{% endfor %}
-</ul>
-{% if versions|length > 1 %}<p><a href="{{ urls.query(database, "versions_of_release") }}?id={{ release.id }}">All versions side by side</a></p>{% endif %}
-{% if duplicates %}<h2>Cross-posts of this release</h2><ul class="duplicates">{% for d in duplicates %}
-<li><a href="{{ release_url(d.id) }}">{{ d.title }}</a> ({{ d.site }}, {{ languages.get(d.lang, d.lang) }}, {{ d.published_date }})</li>{% endfor %}
-</ul>{% endif %}
-<h2>Source</h2>
-<ul class="source">
-<li>Original: <a href="{{ release.url }}">{{ release.url }}</a></li>
-{% for u in release_urls if u.url != release.url %}<li>Also served at <a href="{{ u.url }}">{{ u.url }}</a> (since {{ u.first_seen }})</li>{% endfor %}
-<li>Archived as release {{ release.id }}: first seen {{ release.first_seen }}, last seen {{ release.last_seen }}
-  (<a href="{{ urls.row(database, "releases", release.id) }}">all columns</a>, <a href="{{ urls.row(database, "releases", release.id, format="json") }}">JSON</a>)</li>
-</ul>
-{% endblock %}
-"""
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """Find templates/release.html after every other template directory. (Datasette looks for a plugin's
+    templates/ itself only when the plugin is a package, or from Python 3.12 on.)"""
+    env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES))])
 
 
-async def release_page(datasette, request):
+async def release_page(datasette, request, send):
     database = request.url_vars["database"]
+    if not await is_archive(datasette, database):
+        return await row_page(datasette, request, send)
     release_id = int(request.url_vars["id"])
-    if not is_archive(datasette, database):
-        raise NotFound(f"{database} is not an iom-archive database")
     await datasette.ensure_permissions(
         request.actor, [("view-table", (database, "releases")), ("view-database", database), "view-instance"]
     )
@@ -239,8 +246,24 @@ async def release_page(datasette, request):
                                    "order by first_seen, url", [release_id]),
         "release_url": lambda other: release_path(datasette, database, other),
     }
-    template = datasette.jinja_env.from_string(RELEASE_TEMPLATE)
-    return Response.html(await datasette.render_template(template, context, request=request))
+    return Response.html(await datasette.render_template(RELEASE_TEMPLATE, context, request=request))
+
+
+async def row_page(datasette, request, send):
+    """What Datasette serves at ``/<database>/release/<pk>`` without this plugin: the row page of the
+    database's table ``release``, for databases that are not archives (404 when there is no such table)."""
+    from datasette.views.row import RowView
+
+    try:
+        db = datasette.get_database(request.url_vars["database"])
+    except KeyError:
+        raise NotFound("Database not found") from None
+    if not await db.table_exists("release"):
+        raise NotFound(f"{db.name} is not an iom-archive archive and has no table release")
+    url_vars = {"database": request.url_vars["database"], "table": "release", "pks": request.url_vars["id"],
+                "format": None}
+    row_request = Request(dict(request.scope, url_route={"kwargs": url_vars}), request.receive)
+    return await RowView.as_view(datasette)(row_request, send)
 
 
 @hookimpl

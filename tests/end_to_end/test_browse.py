@@ -1,6 +1,7 @@
 """Datasette on an archive built by `scrape run` over the fixture site: search in three languages,
 facets, canned queries, views, the release page, read-only serving, and the metadata's column
-descriptions against the README. Datasette runs in-process (``await ds.client.get``)."""
+descriptions (from archive/columns.py). Datasette runs in-process (``await ds.client.get``) as
+``scrape serve`` makes it; tests/end_to_end/test_datasette_plugin.py runs plain ``datasette``."""
 
 from __future__ import annotations
 
@@ -10,18 +11,17 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from archive.serve.metadata import column_descriptions, make_datasette, metadata, parse_column_descriptions
+from archive.columns import by_name, names
+from archive.serve.metadata import column_descriptions, make_datasette, metadata
 from archive.serve.plugin import escape_fts
 from archive.views import VIEWS, ensure_views
 from support.helpers import expected_body, load_golden, query, scrape, write_config
 
 GOLDEN = load_golden()["releases"]
-README = Path(__file__).parent.parent.parent / "README.md"
 
 
 def text_of(release: dict) -> str:
@@ -296,7 +296,7 @@ def test_served_archive_is_read_only_and_shows_new_runs_without_restart(archive,
     assert result.exit_code == 0, result.output  # a run is not blocked by the open Datasette
     runs = get_json(ds, "/archive/runs.json?_shape=array&_size=max")
     assert len(runs) == before + 1
-    assert get(ds, "/archive/-/query.json?sql=delete+from+runs").status_code != 200
+    assert get(ds, "/archive.json?sql=delete+from+runs").status_code != 200
     assert ds.get_database("archive").is_mutable  # mode=ro: sees new rows; immutable only on request
 
 
@@ -317,13 +317,16 @@ def test_scrape_serve_get_and_metadata(archive):
     assert absent.exit_code == 2 and "no archive at" in absent.output
 
 
-def test_column_descriptions_come_from_the_readme():
-    described = parse_column_descriptions(README.read_text(encoding="utf-8"))
-    assert described == column_descriptions()
+def test_column_descriptions_come_from_archive_columns():
+    described = column_descriptions()
     assert described["releases"]["dateline"].startswith("the place opening the first paragraph")
     assert "`" not in described["releases"]["tags"] and "<Drupal node id>" in described["releases"]["translation_group"]
+    assert described["releases"]["word_count"] == by_name("releases")["word_count"].description.replace("`", "")
+    assert described["runs"]["started_at"] == described["runs"]["finished_at"] == "UTC timestamps"
     served = metadata()["databases"]["archive"]["tables"]
     assert served["releases"]["columns"] == served["releases_unique"]["columns"] == described["releases"]
+    for table in ("translations", "release_versions", "release_urls", "pages", "runs"):
+        assert served[table]["columns"] == described[table] and list(described[table]) == list(names(table))
 
 
 @pytest.mark.parametrize("table", ["releases", "releases_unique", "translations", "release_versions", "release_urls"])
@@ -331,4 +334,4 @@ def test_every_column_researchers_browse_is_described(archive, table):
     columns = [row["name"] for row in query(archive["db"], f"PRAGMA table_info({table})")]
     described = metadata()["databases"]["archive"]["tables"][table]["columns"]
     missing = [column for column in columns if not described.get(column)]
-    assert columns and not missing, f"{table}: describe {missing} in the README's table for {table}"
+    assert columns and not missing, f"{table}: describe {missing} in archive/columns.py"

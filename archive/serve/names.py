@@ -1,0 +1,12 @@
+"""Names shared by the Datasette metadata (:mod:`archive.serve.metadata`) and the plugin
+(:mod:`archive.serve.plugin`), so that neither imports the other."""
+
+from __future__ import annotations
+
+#: The plugin's key in Datasette metadata: ``"plugins": {"iom-archive": {"archive": true}}`` on a
+#: database marks it an archive (``false`` turns the plugin off for it); without the key the plugin
+#: recognises an archive by its tables.
+PLUGIN_NAME = "iom-archive"
+
+#: The module the ``datasette`` entry point in pyproject.toml names.
+PLUGIN_MODULE = "archive.serve.plugin"

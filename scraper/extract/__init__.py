@@ -44,7 +44,7 @@ from scraper.extract.keys import block_key
 from scraper.extract.media import attachments, drop_captions, images, tags
 from scraper.extract.metadata import alternates, canonical_url, meta_published_date, node_id, page_language
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
-from scraper.text.dates import split_dateline
+from scraper.text.datelines import split_dateline
 
 __all__ = [
     "DEFAULT_SETTINGS", "Block", "Extracted", "ExtractionError", "ExtractionSettings",

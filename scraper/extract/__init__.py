@@ -27,6 +27,7 @@ from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser
 
+from archive.errors import IomArchiveError
 from scraper import clean
 from scraper.config import Hints
 from scraper.extract.article import article_scope, drop_leading_dates, find_title, visible_date
@@ -56,8 +57,8 @@ __all__ = [
 ]
 
 
-class ExtractionError(Exception):
-    """A page from which no release could be extracted (the raw page is kept)."""
+class ExtractionError(IomArchiveError):
+    """A page from which no release could be extracted (the raw page is kept for re-extraction)."""
 
 
 @dataclass

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from archive.errors import ExitCode, IomArchiveError
 from scraper.fetch.robots import RobotsRules
 
 try:  # brotli is optional for httpx; ask for it only when it can be decoded
@@ -47,8 +48,11 @@ MAX_RETRY_AFTER = 300.0
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
-class FetchError(Exception):
-    """A URL that could not be fetched; ``str()`` says which and why."""
+class FetchError(IomArchiveError):
+    """A URL that could not be fetched; ``str()`` says which and why. A run records it per URL and
+    goes on; only a site none of whose pages can be reached fails the run (exit 4)."""
+
+    exit_code = ExitCode.UNREACHABLE
 
     def __init__(self, url: str, cause: str):
         super().__init__(f"{url}: {cause}")

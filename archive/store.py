@@ -1,8 +1,11 @@
-"""The SQLite archive: open it, and write pages, releases and runs, each release in one transaction.
+"""The SQLite archive: open it, read what the pipeline asks, and write pages, releases and runs.
 
-Nothing here fetches or parses: the pipeline hands over plain values. Every write that belongs to
-one release (its row, its URLs, its new version, its raw page) commits together or not at all, so
-a run stopped at any moment leaves a consistent archive and the next run simply carries on.
+Nothing here fetches, parses or decides: the pipeline hands over plain values, and what a release
+*is* (which archived release, its translation group, what it copies) is decided by
+:mod:`scraper.dedupe.identity`, which opens one :meth:`Archive.transaction` per release. Every
+write that belongs to one release (its row, its URLs, its new version, its raw page) therefore
+commits together or not at all, so a run stopped at any moment leaves a consistent archive and the
+next run simply carries on.
 Transactions are ``db.atomic()``: under sqlite-utils 4 ``db.execute`` commits each write made
 outside an explicit transaction, so a bare ``with db.conn:`` block would not be one.
 """

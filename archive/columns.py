@@ -23,7 +23,7 @@ The API (these names are used elsewhere; keep them stable):
 
 Schema versions. ``since`` is the schema version (the number of the migration in
 ``archive.schema.MIGRATIONS``, recorded in ``PRAGMA user_version``) that added the column; every
-column is 1 today. Migration 1 creates the tables with ``as_of(table, 1)`` only, so what it creates
+column is 1 or 2 today. Migration 1 creates the tables with ``as_of(table, 1)`` only, so what it creates
 never changes. To add a column: append it to its table's tuple with ``since=N`` and add migration N
 that calls ``archive.schema.add_columns(db, N)`` (``ALTER TABLE … ADD COLUMN`` for every column with
 ``since == N``; SQLite allows no primary key there, and ``NOT NULL`` only with a default). New and
@@ -92,6 +92,15 @@ RELEASES: tuple[Column, ...] = (
     Column("first_seen", str, "first and latest run that saw the release", not_null=True),
     Column("last_seen", str, "first and latest run that saw the release", not_null=True),
     Column("updated_at", str, "when the current text was first seen"),
+    Column("extractor_version", int, "version of the extractor that produced `body` (`scraper.extract.EXTRACTOR_VERSION`); "
+                                     "null for releases archived before it was recorded (`scrape reextract` fills it)",
+           since=2),
+    Column("needs_review", int, "1 when the body may be incomplete and should be compared with the page (kept raw in "
+                                "`pages`): a body shorter than a press release can be, or a clean-up that had to fall "
+                                "back to the uncleaned block; else 0",
+           not_null=True, default=0, since=2),
+    Column("review_reason", str, "why the release needs review (`short body: 12 words, fewer than 40` …), else null",
+           since=2),
 )
 
 RELEASE_URLS: tuple[Column, ...] = (
@@ -109,6 +118,14 @@ RELEASE_VERSIONS: tuple[Column, ...] = (
     Column("body", str, "the text of that version", not_null=True),
     Column("content_hash", str, "as in `releases`", not_null=True),
     Column("seen_at", str, "when this version was first seen", not_null=True),
+    Column("cause", str, "why this version exists: `site` (the first text seen, or the site changed its page), "
+                         "`reextract` (the same stored page read again by a newer extractor or with a newly learned "
+                         "site template: `scrape reextract`, or a template learned during a run; not an edit by the "
+                         "site), `mixed` (the page was fetched again and the extractor had changed since the previous "
+                         "version: either can explain the difference); null for versions recorded before schema "
+                         "version 2, except version 1 (`site`)", since=2),
+    Column("extractor_version", int, "version of the extractor that produced this text (as in `releases`); null "
+                                     "before schema version 2", since=2),
 )
 
 PAGES: tuple[Column, ...] = (

@@ -68,7 +68,18 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["releases"].enable_fts(["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+def _v2_provenance_and_review(db: sqlite_utils.Database) -> None:
+    """Extractor provenance and review flags (issue 11): ``releases.extractor_version``,
+    ``needs_review``, ``review_reason``; ``release_versions.cause`` and ``extractor_version``.
+
+    Versions recorded before have no known cause, except version 1, which is always the first text
+    the site showed (``site``)."""
+    add_columns(db, 2)
+    db.execute("UPDATE release_versions SET cause = 'site' WHERE version = 1")
+    db["releases"].create_index(["needs_review"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -68,6 +68,9 @@ class ReleaseRecord:
     translation_group: str | None = None
     node_id: str | None = None
     urls: list[str] = field(default_factory=list)
+    extractor_version: int | None = None  # the extractor that produced the body
+    needs_review: int = 0  # 1: the body may be incomplete (see review_reason)
+    review_reason: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -270,8 +273,8 @@ class Archive:
         with self.db.atomic():
             self.db.execute("UPDATE pages SET outcome = ?, extract_error = ? WHERE url = ?", [outcome, error, url])
 
-    def insert_release(self, release: ReleaseRecord, seen_at: str) -> int:
-        """A new release row and its first version; returns its id."""
+    def insert_release(self, release: ReleaseRecord, seen_at: str, cause: str = "site") -> int:
+        """A new release row and its first version (``cause``: see ``release_versions.cause``); returns its id."""
         digest = release.content_hash
         row = self._release_columns(release, digest)
         row.update({"status": "live", "first_seen": seen_at, "last_seen": seen_at, "updated_at": seen_at})
@@ -279,12 +282,13 @@ class Archive:
             f"INSERT INTO releases ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
         )
         release_id = cursor.lastrowid
-        self._add_version(release_id, release, digest, seen_at)
+        self._add_version(release_id, release, digest, seen_at, cause)
         return release_id
 
-    def refresh_release(self, release_id: int, release: ReleaseRecord, seen_at: str, seen_online: bool) -> str:
-        """Metadata is refreshed every time; a new version is recorded only when the text changed.
-        Returns 'updated' or 'unchanged'."""
+    def refresh_release(self, release_id: int, release: ReleaseRecord, seen_at: str, seen_online: bool,
+                        cause: str = "site") -> str:
+        """Metadata is refreshed every time; a new version (of ``cause``, see ``release_versions.cause``)
+        is recorded only when the text changed. Returns 'updated' or 'unchanged'."""
         digest = release.content_hash
         current = self.db.execute("SELECT content_hash FROM releases WHERE id = ?", [release_id]).fetchone()[0]
         row = self._release_columns(release, digest)
@@ -298,15 +302,16 @@ class Archive:
         self.db.execute(f"UPDATE releases SET {assignments} WHERE id = ?", [*row.values(), release_id])
         if not changed:
             return "unchanged"
-        self._add_version(release_id, release, digest, seen_at)
+        self._add_version(release_id, release, digest, seen_at, cause)
         return "updated"
 
-    def _add_version(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str) -> None:
+    def _add_version(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str, cause: str) -> None:
         self.db.execute(
-            """INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at)
+            """INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at, cause,
+                                             extractor_version)
                VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM release_versions WHERE release_id = ?),
-                       ?, ?, ?, ?)""",
-            [release_id, release_id, release.title, release.body, digest, seen_at],
+                       ?, ?, ?, ?, ?, ?)""",
+            [release_id, release_id, release.title, release.body, digest, seen_at, cause, release.extractor_version],
         )
 
     @staticmethod

@@ -13,6 +13,8 @@ transaction of the archive:
 3. **Which release it copies** (``duplicate_of``): near-duplicates of its text on other sites
    (:class:`~scraper.dedupe.near_duplicates.NearDuplicateIndex`), each member of a cluster pointing
    at the earliest (:func:`~scraper.dedupe.near_duplicates.earliest_original`).
+4. **Why a changed text is a new version** (:func:`version_cause`): an edit by the site, or the
+   same page read by a better extractor (``release_versions.cause``).
 
 :mod:`archive.store` only persists these answers: it reads and writes rows, it decides nothing.
 """
@@ -34,6 +36,19 @@ def translation_group(site: str, url: str, node_id: str | None, alternates: Mapp
     if alternates:
         return min(alternates.values())
     return url
+
+
+def version_cause(seen_online: bool, previous_extractor: int | None, extractor: int | None) -> str:
+    """Why a changed text is a new version (``release_versions.cause``): ``reextract`` when the same
+    stored page was read again (re-extraction, or a template learned during the run); ``site`` when
+    the page was fetched again and read by the extractor that read the previous version; ``mixed``
+    when it was fetched again but the extractor changed since (or is unknown): an edit by the site
+    and a better extractor cannot then be told apart."""
+    if not seen_online:
+        return "reextract"
+    if previous_extractor is None or previous_extractor != extractor:
+        return "mixed"
+    return "site"
 
 
 class Deduplicator:
@@ -59,7 +74,9 @@ class Deduplicator:
                 release_id, outcome = store.insert_release(release, seen_at), "new"
             else:
                 release_id = existing
-                outcome = store.refresh_release(release_id, release, seen_at, seen_online)
+                cause = version_cause(seen_online, store.release_field(existing, "extractor_version"),
+                                      release.extractor_version)
+                outcome = store.refresh_release(release_id, release, seen_at, seen_online, cause)
             store.add_urls(release_id, urls, seen_at)
             store.link_page(page_url, release_id)
             if outcome != "unchanged":

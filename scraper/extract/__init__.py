@@ -48,13 +48,23 @@ from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 from scraper.text.datelines import split_dateline
 
 __all__ = [
-    "DEFAULT_SETTINGS", "Block", "Extracted", "ExtractionError", "ExtractionSettings",
+    "DEFAULT_SETTINGS", "EXTRACTOR_VERSION", "Block", "Extracted", "ExtractionError", "ExtractionSettings",
     "alternates", "article_scope", "attachments", "best_scored_block", "block_key", "blocks_of",
     "canonical_url", "drop_captions", "drop_leading_dates", "drop_template_blocks", "extract",
     "find_content", "find_title", "images", "inline_text", "lead_paragraphs", "link_density",
     "main_segment", "meta_published_date", "node_id", "page_language", "page_titles",
     "remove_boilerplate", "remove_furniture", "tags", "text_blocks", "visible_date",
 ]
+
+
+EXTRACTOR_VERSION = 2
+"""Version of the extraction rules, recorded with every body (``releases.extractor_version``).
+
+Bump it whenever a change to the extractor can change a body, so an archive can tell a text
+changed by a better extractor (``scrape reextract``) from an edit made by the site.
+1: until issue 11 (one best content block). 2: the body assembled from every content block of
+the article, cleaning that never empties a body, review flags, Drupal 7 and dateline-only dates.
+"""
 
 
 class ExtractionError(IomArchiveError):
@@ -77,10 +87,17 @@ class Extracted:
     images: list[dict[str, str]] = field(default_factory=list)
     attachments: list[dict[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    review: str | None = None  # why the body should be checked by a person, else None
+    extractor_version: int = EXTRACTOR_VERSION
 
     @property
     def word_count(self) -> int:
         return clean.word_count(self.body)
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the body may be incomplete (too short, or cleaning had to fall back): see ``review``."""
+        return self.review is not None
 
 
 def extract(

@@ -77,6 +77,9 @@ class Extraction:
             self.report.emit(events.ReleaseSkipped(url, extracted.published_date.isoformat()))
             return
         record = release_record(self.site, lang, [url, *aliases], extracted)
+        if extracted.needs_review:
+            events.log.warning("%s: %s; stored and flagged for review (releases.needs_review), raw page kept",
+                               url, extracted.review)
         if record.lang != lang:
             events.log.info("%s serves the %s release %s (no %s translation)", url, record.lang, record.url, lang)
         outcome = self.dedupe.save(record, url, seen_online=seen_online)

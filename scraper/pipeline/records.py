@@ -47,4 +47,7 @@ def release_record(site: Site, page_lang: str, urls: list[str], extracted: Extra
         alternates=extracted.alternates,
         node_id=extracted.node_id,
         urls=[url, extracted.url, *(normalize_url(u) for u in urls)],
+        extractor_version=extracted.extractor_version,
+        needs_review=int(extracted.needs_review),
+        review_reason=extracted.review,
     )

@@ -108,19 +108,20 @@ def test_a_later_column_is_added_by_its_migration_and_v1_stays_the_same(tmp_path
     Archive(v1).close()
     v1_sql = sqlite3.connect(v1).execute("SELECT sql FROM sqlite_master WHERE name = 'releases'").fetchone()[0]
 
-    later = columns.Column("summary", str, "a summary", not_null=True, default="", since=2)
+    n = len(schema.MIGRATIONS) + 1  # a migration after the last one
+    later = columns.Column("summary", str, "a summary", not_null=True, default="", since=n)
     monkeypatch.setattr(columns, "RELEASES", (*columns.RELEASES, later))
     monkeypatch.setitem(columns.TABLES, "releases", columns.RELEASES)
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, lambda db: schema.add_columns(db, 2)])
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, lambda db: schema.add_columns(db, n)])
 
     fresh = tmp_path / "fresh.db"
-    for path in (v1, fresh):  # upgrade the v1 archive; create a new one
+    for path in (v1, fresh):  # upgrade the archive of the previous version; create a new one
         db = sqlite_utils.Database(path)
-        assert schema.migrate(db) == 2
+        assert schema.migrate(db) == n
         db.close()
     upgraded_sql, fresh_sql = (sqlite3.connect(p).execute("SELECT sql FROM sqlite_master WHERE name = 'releases'")
                                .fetchone()[0] for p in (v1, fresh))
     assert upgraded_sql == fresh_sql != v1_sql
     assert fresh_sql.startswith(v1_sql.rstrip(")").rstrip()) and "[summary] TEXT NOT NULL DEFAULT ''" in fresh_sql
-    assert columns.names("releases", version=1) == columns.names("releases")[:-1]
-    assert sqlite3.connect(fresh).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert columns.names("releases", version=n - 1) == columns.names("releases")[:-1]
+    assert sqlite3.connect(fresh).execute("PRAGMA user_version").fetchone()[0] == n

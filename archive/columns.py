@@ -11,7 +11,7 @@ The API (these names are used elsewhere; keep them stable):
   ``primary_key``, ``references`` (``(table, column)`` of a foreign key) and ``since``.
 * One tuple of columns per table, in the table's column order: :data:`RELEASES`,
   :data:`RELEASE_URLS`, :data:`RELEASE_VERSIONS`, :data:`PAGES`, :data:`TEMPLATE_BLOCKS`,
-  :data:`RUNS`; :data:`TABLES` maps each table name to its tuple, in creation order.
+  :data:`RUNS`, :data:`SEARCH_META`; :data:`TABLES` maps each table name to its tuple, in creation order.
 * :data:`TRANSLATIONS`: the columns of the ``translations`` view (documentation only: the view's SQL
   is in :mod:`archive.views`); :data:`VIEW_COLUMNS` maps each view to its columns
   (``releases_unique`` has those of ``releases``).
@@ -27,7 +27,8 @@ column is 1 or 2 today. Migration 1 creates the tables with ``as_of(table, 1)`` 
 never changes. To add a column: append it to its table's tuple with ``since=N`` and add migration N
 that calls ``archive.schema.add_columns(db, N)`` (``ALTER TABLE … ADD COLUMN`` for every column with
 ``since == N``; SQLite allows no primary key there, and ``NOT NULL`` only with a default). New and
-upgraded archives then get the same table.
+upgraded archives then get the same table. A new table has every column ``since=N``; its migration
+creates it with ``archive.schema.create_tables(db, N)`` (``add_columns`` leaves it alone).
 
 Descriptions are Markdown, written for researchers. Adjacent columns with the same description
 share one row of the README's table (``first_seen``, ``last_seen``) and each gets that description
@@ -189,6 +190,12 @@ RUN_COUNTERS: tuple[str, ...] = (
     "releases_unchanged", "releases_skipped", "releases_removed", "releases_without_date",
 )
 
+SEARCH_META: tuple[Column, ...] = (
+    Column("key", str, "what the row records: `stemmer`, the stemmers and tokeniser that built "
+                       "`releases_stemmed_fts` (when they change, the index is rebuilt)", primary_key=True, since=3),
+    Column("value", str, "e.g. `tokens 1; snowball PyStemmer 3.1.0; kk suffixes 1`", since=3),
+)
+
 TABLES: dict[str, tuple[Column, ...]] = {
     "releases": RELEASES,
     "release_urls": RELEASE_URLS,
@@ -196,6 +203,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "pages": PAGES,
     "template_blocks": TEMPLATE_BLOCKS,
     "runs": RUNS,
+    "search_meta": SEARCH_META,
 }
 
 TRANSLATIONS: tuple[Column, ...] = (

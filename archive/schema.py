@@ -20,6 +20,7 @@ from typing import Callable
 import sqlite_utils
 
 from archive import columns
+from archive.search import index as stemmed_index
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
@@ -37,9 +38,24 @@ def _create_table(db: sqlite_utils.Database, name: str, version: int) -> None:
     )
 
 
-def add_columns(db: sqlite_utils.Database, version: int) -> None:
-    """Add to every table the columns with ``since == version``: the body of a migration that adds columns."""
+def _is_new(table: str, version: int) -> bool:
+    """True for a table that schema ``version`` introduces (all its columns have ``since == version``)."""
+    return all(column.since == version for column in columns.columns(table))
+
+
+def create_tables(db: sqlite_utils.Database, version: int) -> None:
+    """Create the tables schema ``version`` introduces: the body of a migration that adds tables."""
     for table in columns.TABLES:
+        if _is_new(table, version):
+            _create_table(db, table, version)
+
+
+def add_columns(db: sqlite_utils.Database, version: int) -> None:
+    """Add to every table the columns with ``since == version``: the body of a migration that adds columns
+    (tables new in that version are left to :func:`create_tables`)."""
+    for table in columns.TABLES:
+        if version > 1 and _is_new(table, version):
+            continue
         for column in columns.added_in(table, version):
             if column.primary_key or (column.not_null and column.default is None):
                 raise ValueError(f"{table}.{column.name}: SQLite cannot add a primary key, or NOT NULL without a default")
@@ -62,6 +78,8 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         "pages": [(["site", "lang", "outcome"], False)],
     }
     for table in columns.TABLES:
+        if not columns.as_of(table, 1):
+            continue  # a table of a later schema version, created by its migration
         _create_table(db, table, 1)
         for indexed, unique in indexes.get(table, []):
             db[table].create_index(indexed, unique=unique)
@@ -79,7 +97,16 @@ def _v2_provenance_and_review(db: sqlite_utils.Database) -> None:
     db["releases"].create_index(["needs_review"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review]
+def _v3_stemmed_search(db: sqlite_utils.Database) -> None:
+    """Search by word form (issue 14): ``releases_stemmed_fts``, the stems of every release's title and
+    body (per its language), kept in sync by triggers, and ``search_meta`` recording which stemmers
+    built it (see :mod:`archive.search.index`). Existing releases are indexed here."""
+    create_tables(db, 3)
+    stemmed_index.create(db)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
+                                                            _v3_stemmed_search]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -25,6 +25,7 @@ import sqlite_utils
 
 from archive import columns, schema
 from archive.errors import ArchiveError
+from archive.search import index as stemmed_index
 from archive.views import ensure_views
 
 
@@ -117,6 +118,7 @@ class Archive:
         try:
             schema.migrate(self.db)
             ensure_views(self.db)
+            stemmed_index.attach(self.db)  # iom_stem for the stemmed index's triggers; rebuilt if stemmers changed
         except (sqlite3.DatabaseError, RuntimeError) as exc:
             raise ArchiveError(f"cannot use archive {self.path}: {exc}") from None
 

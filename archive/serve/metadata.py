@@ -39,19 +39,26 @@ def column_descriptions() -> dict[str, dict[str, str]]:
 
 RELEASE_FACETS = ["site", "lang", {"year": "published_date"}, {"array": "tags"}]
 SEARCH_HELP = (
-    "Search the title and body: case-insensitive in Latin and Cyrillic script; several words find releases "
-    "with all of them; мигрант* finds every word starting with мигрант; \"quotes\" search a phrase. "
-    "Click a title to read the release."
+    "Search the title and body in every language and every word form: миграция also finds миграции, "
+    "көші-қон also finds көші-қонның, migrant also finds migrants; several words find releases with all of "
+    "them; \"quotes\" search words in that order; мигра* finds words starting with мигра; OR and NOT (in capitals) "
+    "combine words. For exact word forms only, follow \"Exact word forms only\" (FTS5 syntax). Click a title "
+    "to read the release."
 )
+STEMMED_INDEX = "releases_stemmed_fts"
+#: Tables researchers do not need (the near-duplicate index, learned templates, the stemmer version):
+#: hidden from the database page and the home page, still reachable with ?_show_hidden=1.
+INTERNAL_TABLES = ("dedup_bands", "dedup_signatures", "dedup_meta", "template_blocks", "search_meta")
 
 CANNED_QUERIES: dict[str, dict[str, Any]] = {
     "term_per_year": {
         "title": "Releases mentioning a term, per year and language",
         "description": "How many releases (cross-posts excluded) mention the term each year, per language. "
-                       "The term uses the search box syntax: мигрант* for a prefix, several words for all of them.",
+                       "The term uses the search box syntax (every word form; мигрант* for a prefix, several words "
+                       "for all of them).",
         "sql": """select substr(r.published_date, 1, 4) as year, r.lang, count(*) as releases
-from releases_fts join releases r on r.id = releases_fts.rowid
-where :term != '' and releases_fts match escape_fts(:term) and r.duplicate_of is null
+from releases_stemmed_fts join releases r on r.id = releases_stemmed_fts.rowid
+where :term != '' and releases_stemmed_fts match escape_fts(:term) and r.duplicate_of is null
 group by year, r.lang
 order by year desc, r.lang""",
     },
@@ -66,10 +73,26 @@ order by this_release desc, t.lang""",
     "versions_of_release": {
         "title": "A release's versions",
         "description": "Every distinct text the release with this id has had, oldest first.",
-        "sql": """select v.version, v.seen_at, v.title, length(v.body) as characters, v.content_hash, v.body
+        "sql": """select v.version, v.seen_at, v.release_id, v.title, length(v.body) as characters, v.content_hash,
+       v.body
 from release_versions v
 where v.release_id = :id
 order by v.version""",
+    },
+    "search_across_languages": {
+        "title": "One result per release, across languages",
+        "description": "Releases matching the words (search box syntax), one row per release and its "
+                       "translations: the languages that matched and every language the release exists in.",
+        "sql": """select g.id, g.site, g.published_date, (select t.title from releases t where t.id = g.id) as title,
+       g.languages_matched,
+       (select group_concat(t.lang, ', ') from releases t where t.translation_group = g.translation_group) as languages
+from (select min(r.id) as id, r.site, max(r.published_date) as published_date, r.translation_group,
+             group_concat(r.lang, ', ') as languages_matched
+      from releases r
+      where :q != '' and r.duplicate_of is null
+        and r.id in (select rowid from releases_stemmed_fts where releases_stemmed_fts match escape_fts(:q))
+      group by coalesce(r.translation_group, 'release ' || r.id)) g
+order by published_date desc, id desc""",
     },
     "cross_posts": {
         "title": "Cross-posts",
@@ -89,7 +112,7 @@ def _release_table(name: str, title: str, description: str) -> dict[str, Any]:
         "sort_desc": "published_date",
         "facets": RELEASE_FACETS,
         "label_column": "title",
-        "fts_table": "releases_fts",
+        "fts_table": STEMMED_INDEX,
         "fts_pk": "id",
         "columns": column_descriptions()[name],
     }
@@ -126,6 +149,7 @@ def metadata(database: str = "archive") -> dict[str, Any]:
             "facets": ["site", "status"],
             "columns": descriptions["pages"],
         },
+        **{name: {"hidden": True} for name in INTERNAL_TABLES},
         "runs": {
             "title": "Collection runs",
             "sort_desc": "id",

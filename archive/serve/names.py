@@ -10,3 +10,11 @@ PLUGIN_NAME = "iom-archive"
 
 #: The module the ``datasette`` entry point in pyproject.toml names.
 PLUGIN_MODULE = "archive.serve.plugin"
+
+#: Canned queries whose results link to release pages: ``{query: {column: column holding the release id}}``.
+LINKED_QUERIES = {
+    "translations_of_release": {"title": "id"},
+    "versions_of_release": {"title": "release_id"},
+    "cross_posts": {"title": "id", "original_id": "original_id"},
+    "search_across_languages": {"title": "id"},
+}

@@ -1,120 +1,86 @@
-"""The Datasette plugin for archives: the release page, a year facet, and prefix search.
+"""The Datasette plugin for archives: stemmed search, scannable results, release pages, feeds, guards.
 
 Registered through the ``datasette`` entry point in pyproject.toml (``iom_archive``), so every
 ``datasette`` in the environment loads it: ``scrape serve``, ``datasette archive.db`` and
-``datasette serve archive.db --get …`` alike. It acts only on databases that are archives: those whose
-metadata says so (``plugins: {iom-archive: {archive: true}}``, what :func:`archive.serve.metadata.metadata`
-produces; ``false`` turns it off) or, without that key, that have the archive's tables (see
-:func:`has_archive_tables`). Other databases in the same Datasette are untouched; ``/<db>/release/<pk>``
-on one of them is still the row page of its table ``release``, if it has one.
+``datasette serve archive.db --get …`` alike. It acts only on databases that are archives
+(:mod:`archive.serve.archives`: metadata ``plugins: {iom-archive: {archive: true}}``, ``false`` turns it
+off, else the archive's tables). Other databases in the same Datasette are untouched.
 
-* ``/<database>/release/<id>`` reads like the release: title, date, dateline, language, site, the
-  body as paragraphs and lists, tags, attachments and images as links, then links to its other
-  language versions, its versions, the release it duplicates and its cross-posts, every URL that
-  served it, and the original page. Titles in ``releases``, ``releases_unique`` and
-  ``translations`` link to it. The page is the template ``templates/release.html`` next to this
-  module (added to Datasette's template search path after ``--template-dir`` and other plugins, so a
-  ``release.html`` there replaces it).
-* A ``year`` facet type (``{"year": "published_date"}`` in metadata, or ``?_facet_year=published_date``)
-  counts rows per year; selecting a year filters ``published_date__startswith=YYYY``.
-* ``escape_fts`` (Datasette's search-box escaping) keeps a trailing ``*`` as an FTS5 prefix query,
-  so ``мигрант*`` works in the default search mode while hyphenated words (``көші-қон``) still do.
+* **Search** (``prepare_connection``): on an archive's connections ``escape_fts``, the function
+  Datasette's search box and ``?_search=`` call, turns the query into an FTS5 expression over the
+  stemmed index ``releases_stemmed_fts`` (:mod:`archive.search.query`, stemmed in every language of
+  the archive), which the metadata names as the tables' ``fts_table``. ``_searchmode=raw`` searches
+  the exact forms in ``releases_fts`` with FTS5 syntax (:mod:`archive.serve.guard`).
+* **Results** (``extra_template_vars`` + ``templates/_table.html``): ``releases`` and
+  ``releases_unique`` list each result as title, date, language, site, snippet and other language
+  versions (:mod:`archive.serve.results`), with export links (all rows as CSV, with a BOM for Excel;
+  JSON; Atom); ``_table=rows`` shows Datasette's own table. Long text cells in other list views are
+  snippets (``render_cell``). ``templates/index.html`` and ``database.html`` lead with a search box.
+* **Pages** (``register_routes``, :mod:`archive.serve.pages`): ``/<db>/release/<id>`` and
+  ``/<db>/release/<id>/versions`` (the versions compared word by word). Titles in the release tables,
+  the ``translations`` view and the canned queries link to release pages.
+* **Feeds** (``register_output_renderer``, :mod:`archive.serve.feed`): ``.atom`` of any search or facet.
+* **Year facet**: ``{"year": "published_date"}`` in metadata or ``?_facet_year=published_date``.
+* **Guards** (``asgi_wrapper``, :mod:`archive.serve.guard`): raw-mode hyphens, the CSV BOM, no
+  absolute paths in ``/-/`` pages, no value over 32 MB per query (``randomblob``).
+
+Templates live in ``templates/`` next to this module, searched after ``--template-dir`` and other
+plugins and before Datasette's own (whose templates ours extend as ``default:…``).
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
-import weakref
 from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
-from datasette.utils.asgi import NotFound, Request, Response
-from datasette.version import __version__ as datasette_version
-from jinja2 import ChoiceLoader, FileSystemLoader
+from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
-from archive import columns
-from archive.serve.names import PLUGIN_NAME
+from archive.search import index as stemmed_index
+from archive.search.query import DEFAULT_LANGS, stemmed_match
+from archive.search.stemmers import stem_text
+from archive.serve import feed, guard, pages, results
+from archive.serve.archives import archive_names, connection_is_archive, has_archive_tables, is_archive  # noqa: F401
+from archive.serve.links import release_path, safe_url  # noqa: F401 (re-exported)
+from archive.serve.names import LINKED_QUERIES
 
 TEMPLATES = Path(__file__).parent / "templates"
-RELEASE_TEMPLATE = "release.html"
-ARCHIVE_TABLES = ("releases", "release_urls", "release_versions", "pages", "runs")
-LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "fr": "Français", "es": "Español", "ar": "العربية"}
 RELEASE_TABLES = ("releases", "releases_unique")
-_FTS_SPLIT = re.compile(r'\s+|(".*?")')
-
-
-# --- which databases are archives ---------------------------------------------------------------
-
-def configured(datasette, database: str) -> bool | None:
-    """What the database's metadata says (``plugins: {iom-archive: {archive: …}}``), else None."""
-    config = datasette.plugin_config(PLUGIN_NAME, database=database, fallback=False)
-    if isinstance(config, dict) and "archive" in config:
-        return bool(config["archive"])
-    return None
-
-
-def has_archive_tables(conn: sqlite3.Connection) -> bool:
-    """True for an iom-archive archive: its tables, and ``releases`` with every column of schema version 1."""
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not set(ARCHIVE_TABLES) <= tables:
-            return False
-        found = {row[1] for row in conn.execute("PRAGMA table_info(releases)")}
-    except sqlite3.DatabaseError:
-        return False
-    return set(columns.names(columns.RELEASES, version=1)) <= found
-
-
-_recognised: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> True, once recognised
-
-
-async def is_archive(datasette, database: str | None) -> bool:
-    if not database:
-        return False
-    explicit = configured(datasette, database)
-    if explicit is not None:
-        return explicit
-    try:
-        db = datasette.get_database(database)
-    except KeyError:
-        return False
-    if db not in _recognised:  # only True is kept: a database may become an archive while served
-        if not await db.execute_fn(has_archive_tables):
-            return False
-        _recognised[db] = True
-    return True
 
 
 # --- search ------------------------------------------------------------------------------------
 
-def escape_fts(query: str) -> str:
-    """Datasette's escaping (every word quoted, so hyphens and FTS5 operators are plain text), except
-    that a word ending in ``*`` becomes a prefix query: ``мигрант*`` -> ``"мигрант"*``."""
-    if query.count('"') % 2:
-        query += '"'
-    words = [bit for bit in _FTS_SPLIT.split(query) if bit and bit != '""']
-    escaped = []
-    for word in words:
-        if word.startswith('"'):
-            escaped.append(word)
-        elif word.endswith("*") and word.rstrip("*"):
-            escaped.append('"{}"*'.format(word.rstrip("*")))
-        else:
-            escaped.append('"{}"'.format(word))
-    return " ".join(escaped)
+def escape_fts(query: str, langs: tuple[str, ...] = DEFAULT_LANGS) -> str:
+    """The search box's query as an FTS5 expression over the stemmed index (see :mod:`archive.search.query`)."""
+    return stemmed_match(query, langs)
 
 
-@hookimpl(trylast=True)  # after Datasette's own prepare_connection, which registers escape_fts
+def archive_languages(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The languages of the archive's releases (the stemmers a query is stemmed with), else en, ru, kk."""
+    try:
+        found = tuple(row[0] for row in conn.execute("SELECT lang FROM releases GROUP BY lang") if row[0])
+    except sqlite3.DatabaseError:
+        found = ()
+    return tuple(dict.fromkeys(found + DEFAULT_LANGS))
+
+
+@hookimpl(trylast=True)  # after Datasette's own prepare_connection, which registers its escape_fts
 def prepare_connection(conn, database, datasette):
-    explicit = configured(datasette, database) if database else False
-    if explicit or (explicit is None and has_archive_tables(conn)):
-        conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    if not connection_is_archive(conn, datasette, database):
+        return
+    langs = archive_languages(conn)
+    conn.create_function("escape_fts", 1, lambda query: escape_fts(query or "", langs), deterministic=True)
+    conn.create_function(stemmed_index.FUNCTION, 2, stem_text, deterministic=True)
+    guard.limit_connection(conn)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return guard.asgi_wrapper(datasette)
 
 
 # --- year facet ------------------------------------------------------------------------------
@@ -128,7 +94,7 @@ class YearFacet(Facet):
         return []
 
     async def facet_results(self):
-        results, timed_out = [], []
+        facets, timed_out = [], []
         args = dict(self.get_querystring_pairs())
         for source_and_config in self.get_configs():
             config = source_and_config["config"]
@@ -144,12 +110,12 @@ class YearFacet(Facet):
                           else path_with_added_args(self.request, {key: row["value"]}))
                 values.append({"value": row["value"], "label": row["value"], "count": row["count"],
                                "toggle_url": self.ds.absolute_url(self.request, toggle), "selected": selected})
-            results.append({
-                "name": f"{column} (year)", "type": self.type, "results": values, "truncated": False,
+            facets.append({  # Datasette's template adds the type: "published_date (year)"
+                "name": column, "type": self.type, "results": values, "truncated": False,
                 "hideable": source_and_config["source"] != "metadata",
                 "toggle_url": path_with_removed_args(self.request, {"_facet_year": column}),
             })
-        return results, timed_out
+        return facets, timed_out
 
 
 @hookimpl
@@ -157,115 +123,104 @@ def register_facet_classes():
     return [YearFacet]
 
 
-# --- links from tables ---------------------------------------------------------------------------
+# --- cells: links to release pages, long text as snippets -------------------------------------------
+
+def _link_target(row_keys, row, column: str, table: str | None, query: str | None) -> Any:
+    if table in RELEASE_TABLES and column == "title" and "id" in row_keys:
+        return row["id"]
+    if table == "translations" and column == "title" and "release_id" in row_keys:
+        return row["release_id"]
+    if table == "translations" and column == "translation_title" and "translation_id" in row_keys:
+        return row["translation_id"]
+    if table is None and query in LINKED_QUERIES:
+        source = LINKED_QUERIES[query].get(column)
+        if source and source in row_keys:
+            return row[source]
+    return None
+
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if value is None or column not in ("title", "translation_title"):
-        return None
     keys = row.keys() if hasattr(row, "keys") else ()
-    target = None
-    if table in RELEASE_TABLES and column == "title" and "id" in keys:
-        target = row["id"]
-    elif table == "translations" and column == "title" and "release_id" in keys:
-        target = row["release_id"]
-    elif table == "translations" and column == "translation_title" and "translation_id" in keys:
-        target = row["translation_id"]
-    if target is None:
+    query = None
+    if table is None:
+        parts = guard.current_path().strip("/").split("/")
+        query = parts[1] if len(parts) == 2 and parts[0] == database else None
+    target = None if value is None else _link_target(keys, row, column, table, query)
+    long_text = column in results.BODY_COLUMNS and isinstance(value, str) and len(value) > 300
+    if target is None and not long_text:
         return None
 
-    async def link():
+    async def cell():
         if not await is_archive(datasette, database):
             return None
-        return Markup('<a href="{}">{}</a>').format(release_path(datasette, database, target), value)
+        if target is not None:
+            return Markup('<a href="{}">{}</a>').format(release_path(datasette, database, target), value)
+        args = guard.current_args()
+        lang_column = "translation_lang" if column == "translation_body" else "lang"
+        return results.short_cell(value, row[lang_column] if lang_column in keys else "",
+                                  args.get("_search", ""), args.get("_searchmode") == "raw")
 
-    return link
+    return cell
 
 
-def release_path(datasette, database: str, release_id: Any) -> str:
-    return f"{datasette.urls.database(database)}/release/{release_id}"
-
-
-# --- the release page --------------------------------------------------------------------------
-
-def body_html(body: str) -> Markup:
-    """Paragraphs (blocks separated by a blank line) as <p>; a block of several lines as a list."""
-    parts = []
-    for block in body.split("\n\n"):
-        lines = [line.strip() for line in block.split("\n") if line.strip()]
-        if len(lines) == 1:
-            parts.append(Markup("<p>{}</p>").format(lines[0]))
-        elif lines:
-            parts.append(Markup("<ul>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(l) for l in lines)))
-    return Markup("\n").join(parts)
-
+# --- templates ---------------------------------------------------------------------------------
 
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
-    """Find templates/release.html after every other template directory. (Datasette looks for a plugin's
-    templates/ itself only when the plugin is a package, or from Python 3.12 on.)"""
-    env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES))])
+    """Our templates after --template-dir and other plugins' folders, before Datasette's own. (Datasette
+    looks for a plugin's templates/ itself only when the plugin is a package, or from Python 3.12 on.)"""
+    loaders = getattr(env.loader, "loaders", [])
+    first = loaders[0] if loaders else None
+    if isinstance(first, FileSystemLoader) and str(TEMPLATES) not in first.searchpath:
+        first.searchpath.insert(max(len(first.searchpath) - 1, 0), str(TEMPLATES))
 
 
-async def release_page(datasette, request, send):
-    database = request.url_vars["database"]
-    if not await is_archive(datasette, database):
-        return await row_page(datasette, request, send)
-    release_id = int(request.url_vars["id"])
-    await datasette.ensure_permissions(
-        request.actor, [("view-table", (database, "releases")), ("view-database", database), "view-instance"]
-    )
-    db = datasette.get_database(database)
-
-    async def rows(sql: str, params: list) -> list[dict]:
-        return [dict(row) for row in (await db.execute(sql, params)).rows]
-
-    found = await rows("select * from releases where id = ?", [release_id])
-    if not found:
-        raise NotFound(f"no release {release_id}")
-    release = found[0]
-    brief = "select id, site, lang, title, published_date from releases"
-    context = {
-        "database": database,
-        "datasette_version": datasette_version,
-        "release": release,
-        "language": LANGUAGES.get(release["lang"], release["lang"]),
-        "languages": LANGUAGES,
-        "body": body_html(release["body"] or ""),
-        "tags": json.loads(release["tags"] or "[]"),
-        "images": json.loads(release["images"] or "[]"),
-        "attachments": json.loads(release["attachments"] or "[]"),
-        "translations": await rows(f"{brief} where translation_group = ? and id != ? order by lang, id",
-                                   [release["translation_group"], release_id]),
-        "versions": await rows("select id, version, seen_at, title from release_versions where release_id = ? "
-                               "order by version", [release_id]),
-        "original": (await rows(f"{brief} where id = ?", [release["duplicate_of"]]) or [None])[0]
-        if release["duplicate_of"] else None,
-        "duplicates": await rows(f"{brief} where duplicate_of = ? order by published_date, id", [release_id]),
-        "release_urls": await rows("select url, first_seen from release_urls where release_id = ? "
-                                   "order by first_seen, url", [release_id]),
-        "release_url": lambda other: release_path(datasette, database, other),
+def export_links(datasette, database: str, table: str, request) -> dict[str, str]:
+    """All matching rows as CSV (streamed; with a BOM for Excel), JSON of the page, and the Atom feed."""
+    query = "&".join(part for part in request.query_string.split("&")
+                     if part and not part.startswith(("_next=", "_size=", "_table=", "_translations=")))
+    join = (lambda base, extra: f"{base}?{'&'.join(p for p in (query, extra) if p)}")
+    csv = datasette.urls.table(database, table, format="csv")
+    return {
+        "csv_excel": join(csv, "_stream=on&_dl=1&_size=max&_bom=1"),
+        "csv": join(csv, "_stream=on&_dl=1&_size=max"),
+        "json": join(datasette.urls.table(database, table, format="json"), "_shape=array&_size=max"),
+        "atom": join(datasette.urls.table(database, table, format="atom"), ""),
     }
-    return Response.html(await datasette.render_template(RELEASE_TEMPLATE, context, request=request))
-
-
-async def row_page(datasette, request, send):
-    """What Datasette serves at ``/<database>/release/<pk>`` without this plugin: the row page of the
-    database's table ``release``, for databases that are not archives (404 when there is no such table)."""
-    from datasette.views.row import RowView
-
-    try:
-        db = datasette.get_database(request.url_vars["database"])
-    except KeyError:
-        raise NotFound("Database not found") from None
-    if not await db.table_exists("release"):
-        raise NotFound(f"{db.name} is not an iom-archive archive and has no table release")
-    url_vars = {"database": request.url_vars["database"], "table": "release", "pks": request.url_vars["id"],
-                "format": None}
-    row_request = Request(dict(request.scope, url_route={"kwargs": url_vars}), request.receive)
-    return await RowView.as_view(datasette)(row_request, send)
 
 
 @hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    async def variables():
+        found: dict[str, Any] = {"iom_archive": False}
+        if template == "index.html":
+            found["iom_archives"] = await archive_names(datasette)
+        if not database or not await is_archive(datasette, database):
+            return found
+        found["iom_archive"] = True
+        if view_name == "table" and table in RELEASE_TABLES and request is not None \
+                and request.args.get("_table") != "rows":
+            async def iom_results(rows):
+                return await results.result_items(datasette, database, request, rows)
+
+            found["iom_results"] = iom_results
+            found["iom_export"] = export_links(datasette, database, table, request)
+        return found
+
+    return variables
+
+
+# --- pages and formats ---------------------------------------------------------------------------
+
+@hookimpl
 def register_routes():
-    return [(r"^/(?P<database>[^/]+)/release/(?P<id>[0-9]+)$", release_page)]
+    return [
+        (r"^/(?P<database>[^/]+)/release/(?P<id>[0-9]+)$", pages.release_page),
+        (r"^/(?P<database>[^/]+)/release/(?P<id>[0-9]+)/versions$", pages.versions_page),
+    ]
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return feed.renderer()

@@ -35,13 +35,17 @@ async def can_render(datasette, database, table, columns):
     return table in FEED_TABLES and NEEDED <= set(columns or ()) and await is_archive(datasette, database)
 
 
-async def render(datasette, request, database, table, rows):
+async def render(datasette, request, database, table, rows, columns):
+    if not await can_render(datasette, database, table, columns):
+        return Response.text("Atom feeds are made of the releases and releases_unique tables of an archive",
+                             status=404)
     search = request.args.get("_search", "")
     exact = request.args.get("_searchmode") == "raw"
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     title = "IOM press releases" + (f": {search}" if search else "")
-    filters = [f"{key}={value}" for key, value in request.args.items() if not key.startswith("_")]
+    filters = [f"{key}={value}" for key in request.args if not key.startswith("_")
+               for value in request.args.getlist(key)]
     if filters:
         title += " (" + ", ".join(filters) + ")"
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title

@@ -142,16 +142,16 @@ def _capped(function):
             size = int(size)
         except (TypeError, ValueError):
             size = 0
-        if size > MAX_VALUE_BYTES:
-            raise ValueError(f"at most {MAX_VALUE_BYTES} bytes")
-        return function(max(size, 1))
+        return None if size > MAX_VALUE_BYTES else function(max(size, 1))
 
     return capped
 
 
 def limit_connection(conn: sqlite3.Connection) -> None:
-    """No value larger than :data:`MAX_VALUE_BYTES` on this connection."""
-    if hasattr(conn, "setlimit"):  # Python 3.11+
+    """No value larger than :data:`MAX_VALUE_BYTES` on this connection: SQLite's length limit (Python 3.11+:
+    an oversized value is the error "string or blob too big"), else randomblob/zeroblob give NULL past it."""
+    if hasattr(conn, "setlimit"):
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        return
     conn.create_function("randomblob", 1, _capped(os.urandom))
     conn.create_function("zeroblob", 1, _capped(bytes))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import columns
-from archive.serve.names import PLUGIN_MODULE, PLUGIN_NAME
+from archive.serve.names import INTERNAL_TABLES, PLUGIN_MODULE, PLUGIN_NAME, STEMMED_INDEX
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,6 @@ SEARCH_HELP = (
     "combine words. For exact word forms only, follow \"Exact word forms only\" (FTS5 syntax). Click a title "
     "to read the release."
 )
-STEMMED_INDEX = "releases_stemmed_fts"
-#: Tables researchers do not need (the near-duplicate index, learned templates, the stemmer version):
-#: hidden from the database page and the home page, still reachable with ?_show_hidden=1.
-INTERNAL_TABLES = ("dedup_bands", "dedup_signatures", "dedup_meta", "template_blocks", "search_meta")
 
 CANNED_QUERIES: dict[str, dict[str, Any]] = {
     "term_per_year": {

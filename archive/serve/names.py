@@ -18,3 +18,13 @@ LINKED_QUERIES = {
     "cross_posts": {"title": "id", "original_id": "original_id"},
     "search_across_languages": {"title": "id"},
 }
+
+#: The stemmed full-text index the release tables search (archive.search.index.TABLE).
+STEMMED_INDEX = "releases_stemmed_fts"
+
+#: The tables the stemmed search box is on.
+SEARCHABLE_TABLES = ("releases", "releases_unique")
+
+#: Tables researchers do not need (the near-duplicate index, learned templates, the stemmer version):
+#: hidden from the database page and the home page, still reachable with ?_show_hidden=1.
+INTERNAL_TABLES = ("dedup_bands", "dedup_signatures", "dedup_meta", "template_blocks", "search_meta")

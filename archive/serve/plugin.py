@@ -31,6 +31,7 @@ plugins and before Datasette's own (whose templates ours extend as ``default:…
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from archive.search.stemmers import stem_text
 from archive.serve import feed, guard, pages, results
 from archive.serve.archives import archive_names, connection_is_archive, has_archive_tables, is_archive  # noqa: F401
 from archive.serve.links import release_path, safe_url  # noqa: F401 (re-exported)
-from archive.serve.names import LINKED_QUERIES
+from archive.serve.names import INTERNAL_TABLES, LINKED_QUERIES, SEARCHABLE_TABLES, STEMMED_INDEX
 
 TEMPLATES = Path(__file__).parent / "templates"
 RELEASE_TABLES = ("releases", "releases_unique")
@@ -68,14 +69,28 @@ def archive_languages(conn: sqlite3.Connection) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found + DEFAULT_LANGS))
 
 
+_served_archives: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Datasette -> archive names
+
+
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, which registers its escape_fts
 def prepare_connection(conn, database, datasette):
     if not connection_is_archive(conn, datasette, database):
         return
+    _served_archives.setdefault(datasette, set()).add(database)
     langs = archive_languages(conn)
     conn.create_function("escape_fts", 1, lambda query: escape_fts(query or "", langs), deterministic=True)
     conn.create_function(stemmed_index.FUNCTION, 2, stem_text, deterministic=True)
     guard.limit_connection(conn)
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """What every archive needs whatever metadata it is served with (a plain ``datasette archive.db``
+    included): the release tables search the stemmed index (``escape_fts`` above writes its queries),
+    and the internal tables are hidden. Metadata given to Datasette takes precedence."""
+    tables = {name: {"fts_table": STEMMED_INDEX, "fts_pk": "id"} for name in SEARCHABLE_TABLES}
+    tables.update({name: {"hidden": True} for name in INTERNAL_TABLES})
+    return {"databases": {name: {"tables": tables} for name in _served_archives.get(datasette, ())}}
 
 
 @hookimpl

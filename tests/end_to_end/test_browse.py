@@ -6,12 +6,15 @@ descriptions (from archive/columns.py). Datasette runs in-process (``await ds.cl
 from __future__ import annotations
 
 import asyncio
+import csv
 import html
+import io
 import json
 import re
 import sqlite3
 from collections import Counter
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -397,3 +400,202 @@ def test_every_column_researchers_browse_is_described(archive, table):
     described = metadata()["databases"]["archive"]["tables"][table]["columns"]
     missing = [column for column in columns if not described.get(column)]
     assert columns and not missing, f"{table}: describe {missing} in archive/columns.py"
+
+
+# --- what a researcher sees: results, home page, exports, feeds ----------------------------------------
+
+def results_of(page: str) -> list[str]:
+    return re.findall(r'<li class="iom-result".*?</li>', page, re.S)
+
+
+def test_results_show_title_date_language_site_and_a_marked_snippet_not_the_whole_body(archive, ds):
+    page = get(ds, f"/archive/releases?_search={quote('миграция')}").text
+    rows = get_json(ds, f"/archive/releases.json?_search={quote('миграция')}&_shape=array&_size=max")
+    items = results_of(page)
+    assert len(items) == len(rows) > 0
+    for item, row in zip(items, rows):
+        assert f'<a href="/archive/release/{row["id"]}">{html.escape(row["title"])}</a>' in item
+        assert row["published_date"] in item and "Русский" in item and "kazakhstan" in item
+        assert re.search(r"<mark>миграци\w*</mark>", item, re.I), item
+    longest = max(rows, key=lambda row: len(row["body"]))
+    assert len(longest["body"]) > 1000 and html.escape(longest["body"], quote=False) not in page  # only a snippet
+    assert all(row["body"] for row in rows)  # the JSON keeps the whole text
+
+
+def test_each_result_links_its_other_language_versions(archive, ds):
+    release = next(r for r in GOLDEN if r["lang"] == "en" and sum(o["node"] == r["node"] for o in GOLDEN) == 3)
+    release_id = archive["ids"][release["path"]]
+    (item,) = results_of(get(ds, f"/archive/releases?id={release_id}").text)
+    for other in (r for r in GOLDEN if r["node"] == release["node"] and r is not release):
+        assert f'href="/archive/release/{archive["ids"][other["path"]]}" hreflang="{other["lang"]}"' in item
+
+
+def test_results_can_be_grouped_by_translation(ds):
+    search = quote("мигрантам")
+    listed = results_of(get(ds, f"/archive/releases?_search={search}&_size=max").text)
+    grouped = results_of(get(ds, f"/archive/releases?_search={search}&_size=max&_translations=group").text)
+    assert len(grouped) < len(listed) and any("Also matched" in item for item in grouped)
+    rows = get_json(ds, f"/archive/search_across_languages.json?q={search}&_shape=array")
+    assert rows and all(set(row["languages_matched"].split(", ")) <= set(row["languages"].split(", ")) for row in rows)
+    assert len(rows) == len({r.get("node") or r["path"] for r in GOLDEN if stem_matches(r, "мигрантам")})
+
+
+def test_every_column_is_one_click_away(ds):
+    page = get(ds, "/archive/releases").text
+    assert '<details class="iom-columns"><summary>What each column means</summary>' in page
+    assert page.index('name="_search"') < page.index('<li class="iom-result"')
+    table = get(ds, "/archive/releases?_table=rows").text
+    assert "iom-result" not in table and 'class="rows-and-columns"' in table
+
+
+def test_home_and_database_pages_lead_with_releases_and_a_search_box(ds):
+    home = get(ds, "/").text
+    assert 'action="/archive/releases"' in home and home.index('name="_search"') < home.index("<h2")
+    database = get(ds, "/archive").text
+    tables = re.findall(r'<h3><a href="/archive/([^"]+)">', database)
+    assert tables[0] == "releases" and "select * from releases</textarea>" in database
+    assert not {"dedup_bands", "dedup_signatures", "dedup_meta", "template_blocks", "search_meta"} & set(tables)
+    assert 'action="/archive/releases"' in database
+
+
+def test_csv_of_every_matching_row_streamed_with_a_bom(archive, ds):
+    page = get(ds, "/archive/releases?lang=ru").text
+    link = html.unescape(re.search(r'<a href="([^"]+)">CSV for Excel</a>', page).group(1))
+    assert "_stream=on" in link and "_bom=1" in link and "lang=ru" in link
+    response = get(ds, link + "&_size=2")  # pages of 2 rows: the stream still holds every row
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in response.headers.get("content-disposition", "")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == sum(r["lang"] == "ru" for r in GOLDEN) and {row["lang"] for row in rows} == {"ru"}
+    plain = get(ds, link.replace("&_bom=1", ""))
+    assert not plain.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_atom_feed_of_a_search_and_a_facet(archive, ds):
+    page = get(ds, f"/archive/releases?_search=trafficking&lang=en").text
+    link = html.unescape(re.search(r'<a href="([^"]+)">Atom feed</a>', page).group(1))
+    response = get(ds, link)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    rows = get_json(ds, "/archive/releases.json?_search=trafficking&lang=en&_shape=array")
+    assert [e.find("a:title", ns).text for e in entries] == [row["title"] for row in rows]
+    for entry, row in zip(entries, rows):
+        links = {l.get("rel"): l.get("href") for l in entry.findall("a:link", ns)}
+        assert links["alternate"].endswith(f"/archive/release/{row['id']}") and links["related"] == row["url"]
+        assert entry.find("a:id", ns).text == row["url"] and "<mark>" in entry.find("a:summary", ns).text
+    assert "trafficking" in feed.find("a:title", ns).text and "lang=en" in feed.find("a:title", ns).text
+    assert get(ds, "/archive/runs.atom").status_code == 404  # only the release tables have feeds
+
+
+def test_the_year_facet_is_titled_once(ds):
+    page = get(ds, "/archive/releases").text
+    assert "published_date (year)" in page and "(year) (year)" not in page
+
+
+@pytest.mark.parametrize("path, linked", [("translations_of_release?id={id}", "{id}"),
+                                          ("versions_of_release?id={id}", "{id}")])
+def test_canned_query_results_link_to_release_pages(archive, ds, path, linked):
+    release_id = next(iter(archive["ids"].values()))
+    page = get(ds, "/archive/" + path.format(id=release_id)).text
+    assert f'href="/archive/release/{linked.format(id=release_id)}"' in page
+
+
+def test_cross_posts_query_links_both_releases(crossposted):
+    page = get(crossposted["ds"], "/archive/cross_posts").text
+    assert f'href="/archive/release/{crossposted["duplicate"]}"' in page
+    assert f'href="/archive/release/{crossposted["original"]}"' in page
+
+
+def test_custom_sql_results_are_not_linked(ds):
+    page = get(ds, "/archive?sql=" + quote("select id, title from release_versions")).text
+    assert "/archive/release/" not in page
+
+
+def test_empty_and_odd_searches_are_not_errors(ds):
+    for search in ["", " ", '"', "OR", "*", "(", "a-", "NEAR(", "title:x"]:
+        for mode in ("", "&_searchmode=raw"):
+            response = get(ds, f"/archive/releases.json?_search={quote(search)}{mode}")
+            assert response.status_code in (200, 400) and (response.status_code == 200 or mode), (search, mode)
+
+
+# --- safety: links, ids, allocations, paths ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile(archive, tmp_path_factory):
+    """A copy whose first release links attachments and images with javascript: and data: URLs."""
+    copy = tmp_path_factory.mktemp("hostile") / "archive.db"
+    source, target = sqlite3.connect(archive["db"]), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    release_id = next(iter(archive["ids"].values()))
+    attachments = [{"url": "javascript:alert(1)", "title": "Report"}, {"url": "https://example.org/a.pdf", "title": "Good"},
+                   {"url": " JavaScript:alert(2)", "title": "Spaced"}]
+    images = [{"url": "data:text/html;base64,PHNjcmlwdD4=", "alt": "picture", "caption": ""},
+              {"url": "//evil.example/x.png", "alt": "relative", "caption": ""}]
+    with target:
+        target.execute("UPDATE releases SET attachments = ?, images = ? WHERE id = ?",
+                       [json.dumps(attachments), json.dumps(images), release_id])
+    target.close()
+    return {"ds": make_datasette(copy), "id": release_id}
+
+
+def test_only_http_links_are_links_on_the_release_page(hostile):
+    page = get(hostile["ds"], f"/archive/release/{hostile['id']}").text
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert not [h for h in hrefs if re.match(r"\s*(javascript|data):", h, re.I) or h.startswith("//")]
+    assert '<a href="https://example.org/a.pdf">Good</a>' in page
+    assert "Report" in page and "javascript:alert(1)" in page  # shown as text
+
+
+@pytest.mark.parametrize("path", ["/archive/release/99999999999999999999999", "/archive/release/9223372036854775808",
+                                  "/archive/release/9223372036854775807", "/archive/releases/99999999999999999999999",
+                                  "/archive/release/99999999999999999999999/versions"])
+def test_a_huge_release_id_is_404_not_500(ds, path):
+    assert get(ds, path).status_code == 404
+
+
+def test_a_query_cannot_allocate_hundreds_of_megabytes(ds):
+    for sql in ["select length(randomblob(300000000))", "select length(zeroblob(300000000))",
+                "select length(replace(hex(randomblob(20000000)), '0', '00'))"]:
+        response = get(ds, "/archive.json?sql=" + quote(sql))
+        assert response.status_code == 400, (sql, response.text[:200])
+    too_long = get_json(ds, "/archive.json?sql=" + quote("select length(printf('%.*c', 300000000, 'x')) as n") + "&_shape=array")
+    assert too_long == [{"n": None}]  # SQLite gives up at the length limit instead of allocating
+    assert get_json(ds, "/archive.json?sql=" + quote("select length(randomblob(1000)) as n") + "&_shape=array") == [{"n": 1000}]
+
+
+def test_the_archives_absolute_path_is_not_shown(archive, ds):
+    absolute = str(archive["db"].resolve())
+    for path in ["/-/databases.json", "/-/databases", "/archive", "/", "/archive/releases", "/-/metadata.json"]:
+        text = get(ds, path).text
+        assert absolute not in text and str(archive["db"].parent) not in text, path
+    assert get_json(ds, "/-/databases.json")[0]["path"] == "archive.db"
+
+
+def test_versions_are_compared_word_by_word(archive, tmp_path):
+    copy = tmp_path / "archive.db"
+    source, target = sqlite3.connect(archive["db"]), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    release_id = next(iter(archive["ids"].values()))
+    with target:
+        body, title = target.execute("SELECT body, title FROM release_versions WHERE release_id = ?", [release_id]).fetchone()
+        target.execute("INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at) "
+                       "VALUES (?, 2, ?, ?, 'x', '2026-01-01T00:00:00+00:00')",
+                       [release_id, title, body.replace(body.split()[3], "REPLACED", 1) + " An added sentence."])
+    target.close()
+    served = make_datasette(copy)
+    release = get(served, f"/archive/release/{release_id}").text
+    assert f'href="/archive/release/{release_id}/versions"' in release
+    page = get(served, f"/archive/release/{release_id}/versions").text
+    assert "<ins>REPLACED</ins>" in page and "<ins> An added sentence.</ins>" in page.replace("<ins> ", "<ins> ")
+    assert re.search(r"<del>[^<]+</del>", page) and "Version 2" in page
+
+
+def test_release_page_labels_its_metadata_and_keeps_list_bullets(archive, ds):
+    release = next(r for r in GOLDEN if any(isinstance(block, dict) for block in r["body"]))
+    page = get(ds, f"/archive/release/{archive['ids'][release['path']]}").text
+    assert "<dt>Published:</dt>" in page and "<dt>Language:</dt>" in page and "<dt>Site:</dt>" in page
+    assert ".release .body ul, .release ul.files { list-style: disc;" in page

@@ -65,7 +65,8 @@ def test_the_entry_point_registers_the_plugin():
     listed = json.loads(subprocess.run([executable, "plugins"], capture_output=True, text=True, timeout=60).stdout)
     plugin = next((p for p in listed if p["name"] == "iom-archive"), None)
     assert plugin, f"iom-archive is not among datasette's plugins: {listed} (pip install -e .)"
-    assert {"register_routes", "register_facet_classes", "prepare_connection", "render_cell"} <= set(plugin["hooks"])
+    assert {"register_routes", "register_facet_classes", "prepare_connection", "render_cell", "get_metadata",
+            "register_output_renderer", "asgi_wrapper", "extra_template_vars"} <= set(plugin["hooks"])
 
 
 def test_datasette_serve_shows_the_release_page(archive):
@@ -90,6 +91,26 @@ def test_datasette_serve_keeps_prefix_search(archive):
     assert found and {row["lang"] for row in found} <= {"ru", "kk"}
 
 
+def test_datasette_serve_searches_every_word_form(archive):
+    done = datasette_get(str(archive["db"]), "--get",
+                         f"/nightly/releases.json?_search={quote('миграция')}&lang=ru&_shape=array&_col=body")
+    assert done.returncode == 0, done.stdout[-500:] + done.stderr
+    bodies = [row["body"].lower() for row in json.loads(done.stdout)]
+    assert bodies and any("миграции" in body and "миграция" not in body for body in bodies)  # another form found
+    exact = datasette_get(str(archive["db"]), "--get",
+                          f"/nightly/releases.json?_search={quote('миграция')}&_searchmode=raw&_shape=array"
+                          "&_col=title&_col=body")
+    found = json.loads(exact.stdout)
+    assert exact.returncode == 0 and found and all("миграция" in (row["title"] + row["body"]).lower() for row in found)
+
+
+def test_datasette_serve_hides_the_internal_tables(archive):
+    done = datasette_get(str(archive["db"]), "--get", "/nightly.json")
+    assert done.returncode == 0, done.stdout[-500:] + done.stderr
+    hidden = {table["name"] for table in json.loads(done.stdout)["tables"] if table["hidden"]}
+    assert {"dedup_bands", "template_blocks", "search_meta"} <= hidden and "releases" not in hidden
+
+
 @pytest.fixture(scope="module")
 def ds(archive, other):
     return Datasette([str(archive["db"]), str(other)])
@@ -110,7 +131,8 @@ def test_other_databases_are_left_alone(ds):
     escaped = get(ds, "/other.json?sql=select+escape_fts(:q)+as+e&q=" + quote("мигрант*") + "&_shape=array")
     assert escaped.json() == [{"e": '"мигрант*"'}]  # Datasette's own escaping
     ours = get(ds, "/nightly.json?sql=select+escape_fts(:q)+as+e&q=" + quote("мигрант*") + "&_shape=array")
-    assert ours.json() == [{"e": '"мигрант"*'}]
+    assert ours.json() == [{"e": '"мигрант"*'}]  # the stemmed query (here the prefix is its own stem)
+    assert "iom-result" not in get(ds, "/other/releases").text and get(ds, "/other/releases.atom").status_code == 404
 
 
 def test_metadata_can_turn_the_plugin_off_for_a_database(archive):

@@ -107,15 +107,26 @@ def release_columns(conn: sqlite3.Connection) -> list[str]:
     return [row[1] for row in conn.execute("PRAGMA table_info(releases)")]
 
 
+def sites_and_langs(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """``{site: [languages]}`` of the archived releases: what an export can select."""
+    found: dict[str, list[str]] = {}
+    for site, lang in conn.execute("SELECT site, lang FROM releases GROUP BY site, lang ORDER BY site, lang"):
+        found.setdefault(site, []).append(lang)
+    return found
+
+
 def export_sql(
     columns: Sequence[str], since: date | None = None, sites: Sequence[str] = (), langs: Sequence[str] = (),
-    unique: bool = False,
+    unique: bool = False, until: date | None = None,
 ) -> tuple[str, list[Any]]:
     """The SELECT for :func:`export_rows` and its parameters (oldest first, then by id)."""
     where, params = [], []
     if since:
         where.append("published_date >= ?")
         params.append(since.isoformat())
+    if until:
+        where.append("published_date <= ?")
+        params.append(until.isoformat())
     if sites:
         where.append(f"site IN ({', '.join('?' for _ in sites)})")
         params.extend(sites)

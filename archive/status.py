@@ -11,6 +11,11 @@ from typing import Any, Sequence
 
 
 
+def plural(count: int, word: str) -> str:
+    """``1 run``, ``3 runs``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "  ") -> str:
     """Columns padded to their widest cell; numbers aligned right, text left; None as ``-``."""
     cells = [[("-" if value is None else str(value)) for value in row] for row in rows]
@@ -48,8 +53,8 @@ def shorten(text: str, width: int = 60) -> str:
 
 def status_text(path: Path, summary: dict[str, Any], runs: list[dict], totals: list[dict], newest: list[dict]) -> str:
     parts = [
-        f"Archive {path}: {summary['releases']} releases, {summary['release_versions']} versions, "
-        f"{summary['pages']} pages, {summary['runs']} runs (schema version {summary['schema_version']})"
+        f"Archive {path}: {plural(summary['releases'], 'release')}, {plural(summary['release_versions'], 'version')}, "
+        f"{plural(summary['pages'], 'page')}, {plural(summary['runs'], 'run')} (schema version {summary['schema_version']})"
     ]
     if runs:
         parts.append("\nLast runs (newest first; times UTC)\n" + table(

@@ -207,7 +207,7 @@ def summary_text(path: Any, counts: dict[str, int], errors: int, seconds: float)
         f"{path}: {counts['releases_new']} new, {counts['releases_updated']} updated, "
         f"{counts['releases_unchanged']} unchanged, {counts['releases_skipped']} older than --since{removed}; "
         f"{counts['pages_fetched']} pages{not_modified} in {counts['requests']} requests, "
-        f"{errors} errors, {seconds:.1f} s"
+        f"{errors} error{'' if errors == 1 else 's'}, {seconds:.1f} s"
     )
 
 

@@ -51,6 +51,33 @@ def since_option(help: str) -> Callable:
     return click.option("--since", callback=parse_date_option, metavar="YYYY-MM-DD", help=help)
 
 
+def until_option(help: str) -> Callable:
+    return click.option("--until", callback=parse_date_option, metavar="YYYY-MM-DD", help=help)
+
+
+def check_dates(since: date | None, until: date | None) -> None:
+    if since and until and until < since:
+        raise UsageError(f"--until {until} is before --since {since}: nothing could match")
+
+
+def check_archived_selection(archived: dict[str, list[str]], where: str, sites: tuple[str, ...],
+                             langs: tuple[str, ...], config: Config | None = None) -> None:
+    """For the commands that read an archive: ``--site``/``--lang`` must name a site or language of the
+    archive (``archived``: ``{site: [langs]}``) or of the config when there is one (exit 2 otherwise), the
+    same rule as :func:`check_selection` for the commands that collect."""
+    known_sites = dict(archived)
+    for site in config.sites if config else ():
+        known_sites[site.key] = sorted(set(known_sites.get(site.key, [])) | set(site.languages))
+    for key in sites:
+        if key not in known_sites:
+            raise UsageError(f"--site {key}: no such site in {where} (have: {', '.join(sorted(known_sites)) or 'none'})")
+    known = sorted({lang for key, found in known_sites.items() if not sites or key in sites for lang in found})
+    for lang in langs:
+        if lang not in known:
+            raise UsageError(f"--lang {lang}: not a language of the selected sites in {where} "
+                             f"(have: {', '.join(known) or 'none'})")
+
+
 config_option = click.option(
     "-c", "--config", "config_path", default="config.yaml", show_default=True, envvar="SCRAPE_CONFIG",
     type=click.Path(dir_okay=False), help="Config file (also $SCRAPE_CONFIG).",

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 
 import click
 
 from archive import queries
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, UsageError
 from archive.export import export as write_rows
 from archive.export import export_to_file
 from archive.serve import metadata as browse
 from archive.status import status_text
 from scraper.cli.options import (
     archive_for_reading,
+    check_archived_selection,
+    check_dates,
     config_option,
     read_archive_option,
     selection_options,
     since_option,
+    until_option,
 )
 from scraper.cli.sites import site_entry, sites_text
 from scraper.config import load_config
@@ -84,13 +88,14 @@ def sites(config_path, as_json) -> None:
 @click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="JSON Lines (one object per release) or CSV (one row per release).")
 @since_option("Only releases published on or after this date (undated ones are left out).")
+@until_option("Only releases published on or before this date (undated ones are left out).")
 @selection_options
 @click.option("--unique", is_flag=True, help="Leave out cross-posts (releases with a duplicate_of).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write to this file (replaced only when complete); default: standard output.")
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark, so Excel reads Cyrillic CSV correctly.")
 @read_archive_option
-def export(config_path, fmt, since, sites, langs, unique, output, bom, archive_override) -> None:
+def export(config_path, fmt, since, until, sites, langs, unique, output, bom, archive_override) -> None:
     """Export releases as JSON Lines or CSV, oldest first, for work outside SQLite.
 
     Every column of `releases` is included (see the README); in JSON Lines, tags, images,
@@ -98,13 +103,21 @@ def export(config_path, fmt, since, sites, langs, unique, output, bom, archive_o
 
     \b
     Examples:
-        scrape export --format csv --since 2024-01-01 --output releases-2024.csv
+        scrape export --format csv --since 2024-01-01 --until 2024-12-31 --output releases-2024.csv
         scrape export --lang kk --unique > kazakh.jsonl
     """
+    check_dates(since, until)
     path = archive_for_reading(config_path, archive_override)
     conn = queries.connect_readonly(path)
+    try:
+        config = None if archive_override else load_config(config_path)
+        check_archived_selection(queries.sites_and_langs(conn), f"the archive {path}" + (
+            f" or {config_path}" if config else ""), sites, langs, config)
+    except BaseException:
+        conn.close()
+        raise
     columns = queries.release_columns(conn)
-    rows = queries.export_rows(conn, since=since, sites=sites, langs=langs, unique=unique)
+    rows = queries.export_rows(conn, since=since, until=until, sites=sites, langs=langs, unique=unique)
     try:
         if output:
             count = export_to_file(rows, fmt, output, columns, bom=bom)
@@ -166,7 +179,30 @@ def serve(config_path, archive_override, host, port, immutable, get_path, print_
         return
     import uvicorn
 
+    sock = listening_socket(host, port)
     name = browse.database_name(path)
+    shown_port = sock.getsockname()[1]
     click.echo(f"Serving {path} {'immutable' if immutable else 'read-only'} at "
-               f"http://{host}:{port}/{name}/releases (Ctrl-C to stop)", err=True)
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+               f"http://{host}:{shown_port}/{name}/releases (Ctrl-C to stop)", err=True)
+    server = uvicorn.Server(uvicorn.Config(datasette.app(), log_level="warning"))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: stopping is success
+        pass
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening, before anything says "Serving": a port in use is a
+    usage error (exit 2) naming the address, not uvicorn's startup failure (exit 3)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (is another scrape serve or "
+                         f"program using it? Stop it, or choose another port with --port)") from None
+    sock.set_inheritable(True)
+    return sock

@@ -39,11 +39,8 @@ def column_descriptions() -> dict[str, dict[str, str]]:
 
 RELEASE_FACETS = ["site", "lang", {"year": "published_date"}, {"array": "tags"}]
 SEARCH_HELP = (
-    "Search the title and body in every language and every word form: миграция also finds миграции, "
-    "көші-қон also finds көші-қонның, migrant also finds migrants; several words find releases with all of "
-    "them; \"quotes\" search words in that order; мигра* finds words starting with мигра; OR and NOT (in capitals) "
-    "combine words. For exact word forms only, follow \"Exact word forms only\" (FTS5 syntax). Click a title "
-    "to read the release."
+    "Search in every language and every word form (миграция also finds миграции, көші-қон finds көші-қонның); "
+    "\"quotes\" for words in that order, мигра* for a prefix, OR and NOT in capitals. Click a title to read the release."
 )
 
 CANNED_QUERIES: dict[str, dict[str, Any]] = {
@@ -107,6 +104,7 @@ def _release_table(name: str, title: str, description: str) -> dict[str, Any]:
         "description": description,
         "sort_desc": "published_date",
         "facets": RELEASE_FACETS,
+        "facet_size": 6,
         "label_column": "title",
         "fts_table": STEMMED_INDEX,
         "fts_pk": "id",
@@ -185,4 +183,5 @@ def make_datasette(path: str | Path, immutable: bool = False, settings: dict[str
         log.warning("the iom-archive Datasette plugin is not installed (pip install -e . in the checkout): "
                     "no release pages, year facet or prefix search")
     files = {"immutables": [str(path)]} if immutable else {"files": [str(path)]}
-    return Datasette(metadata=metadata(database_name(path)), settings=settings or {}, **files)
+    chosen = {"suggest_facets": False, **(settings or {})}  # the suggestions push the results off the screen
+    return Datasette(metadata=metadata(database_name(path)), settings=chosen, **files)

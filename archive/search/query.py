@@ -119,8 +119,8 @@ def stemmed_match(text: str, langs: Iterable[str] = DEFAULT_LANGS) -> str:
         rendered = render_term(term, langs)
         if not rendered:
             continue
-        if out and operator:
-            out.append(operator)
+        if out:  # explicit AND: FTS5 does not join a parenthesised group to its neighbour implicitly
+            out.append(operator or "AND")
         out.append(rendered)
     return " ".join(out) if out else '""'
 

@@ -92,24 +92,37 @@ def stem_token(token: str, lang: str, after_hyphen: bool = False) -> str | None:
 
 
 _CACHE_LIMIT = 500_000
-_caches: dict[str, dict[str, str | None]] = {}  # lang -> {token: stem}: stemming is a pure function
+_caches: dict[str, dict[str, str]] = {}  # lang -> {token: stem}: stemming is a pure function
+
+
+_AFTER_HYPHEN = re.compile(r"(?<=[-‐‑–])[^\W_]+")
+
+
+def _drop_hyphenated_endings(text: str, lang: str) -> str:
+    """``text`` (normalised) without the Kazakh endings written after a hyphen (``хкұ-ның`` -> ``хкұ-``)."""
+    def keep(match: re.Match) -> str:
+        token = match.group()
+        return "" if _script_lang(token, lang) == "kk" and kazakh.is_ending(token) else token
+
+    return _AFTER_HYPHEN.sub(keep, text)
 
 
 def stems(text: str, lang: str) -> list[str]:
-    """The stems of ``text``'s words, in order, as a release of ``lang`` is indexed."""
+    """The stems of ``text``'s words, in order, as a release of ``lang`` is indexed (the same as
+    :func:`stem_token` over :func:`tokens`, faster: one regex pass and a cache of stems per language)."""
     cache = _caches.setdefault(lang, {})
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
+    text = normalise(text)
+    if "-" in text or "‐" in text or "‑" in text or "–" in text:
+        text = _drop_hyphenated_endings(text, lang)
     out = []
-    for token, after_hyphen in tokens(text):
-        if after_hyphen:
-            stemmed = stem_token(token, lang, True)
-        else:
-            stemmed = cache.get(token, "")
-            if stemmed == "":
-                stemmed = cache[token] = stem_token(token, lang)
-        if stemmed is not None:
-            out.append(stemmed)
+    append = out.append
+    for token in TOKEN.findall(text):
+        stemmed = cache.get(token)
+        if stemmed is None:
+            stemmed = cache[token] = stem_token(token, lang)
+        append(stemmed)
     return out
 
 

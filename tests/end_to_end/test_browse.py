@@ -179,9 +179,10 @@ def test_raw_mode_searches_exact_forms_with_fts5_syntax(archive, ds, search, pat
     ("trafficking", '"traffick"'),
     ("мигрант*", '("мигрант"*)'.strip("()")),
     ("көші-қон", '("көші қон")'.strip("()")),
-    ('"labour migration" Astana', '"labour migrat" "astana"'),
-    ("OR NOT", '"or" "not"'),
-    ('unbalanced "quote', '"unbalanc" "quot"'),
+    ('"labour migration" Astana', '"labour migrat" AND "astana"'),
+    ("OR NOT", '"or" AND "not"'),
+    ('unbalanced "quote', '"unbalanc" AND "quot"'),
+    ("трудовых мигрантов", '("трудов" OR "трудовых") AND ("мигрант" OR "мигрантов")'),
     ("*", '""'),
     ("миграция", '("миграц" OR "миграция")'),
 ])

@@ -53,6 +53,7 @@ def search(archive: Archive, text: str, table: str = index.TABLE) -> set[int]:
     ("қазақстан", {6}),
     ("мигра*", {1, 2, 5, 6}), ("migrat*", {3}), ("migration*", {3}),  # a prefix of the word or its stem
     ("trafficking OR ёлка", {2, 3, 4}),
+    ("трудовых мигрантов", {1, 2}), ("еңбек мигранттары", {6}), ("мигранттар форумы", {1, 5}),  # groups joined; each word in any language
     ("migrant NOT labour", {4}),
     ("covid-19", {4}),
     ("OR", set()), ("", set()), ("*", set()), ('"', set()), ("(((", set()),  # never an error
@@ -134,7 +135,7 @@ def test_parse_operators_only_between_words():
     assert [t.negated for t in parse("a NOT b").terms] == [False, True]
     assert parse("a OR b").operators == ["", "OR"]
     assert len(parse("OR NOT").terms) == 2  # words, with nothing to join
-    assert stemmed_match("x AND y") == '"x" "y"'
+    assert stemmed_match("x AND y") == '"x" AND "y"'
 
 
 @pytest.mark.parametrize("raw, fixed", [

@@ -37,6 +37,24 @@ class Hints(_Strict):
     title: str | None = None
     date: str | None = None
 
+    @field_validator("content", "title", "date")
+    @classmethod
+    def _css_selector(cls, value: str | None) -> str | None:
+        if value is not None and not is_css_selector(value):
+            raise ValueError(f"{value!r} is not a valid CSS selector (as selectolax/Lexbor reads them)")
+        return value
+
+
+def is_css_selector(selector: str) -> bool:
+    """Whether selectolax (Lexbor) can use ``selector``; an invalid one would fail every page at run time."""
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except (SelectolaxError, ValueError, TypeError):
+        return False
+    return True
+
 
 class Site(_Strict):
     """One IOM website: where its releases are listed and which languages it publishes."""
@@ -47,7 +65,7 @@ class Site(_Strict):
     news_path: str = "/news"
     sitemap: str | None = "/sitemap.xml"
     release_pattern: str = r"^/(news/[^/]+|node/\d+)/?$"
-    max_listing_pages: int = Field(default=200, ge=1)
+    max_listing_pages: int = Field(default=200, ge=1, le=100_000)
     hints: Hints = Hints()
 
     @field_validator("base_url")
@@ -98,17 +116,30 @@ class Config(_Strict):
 
     archive: str = "archive.db"
     user_agent: str = DEFAULT_USER_AGENT
-    request_delay: float = Field(default=1.0, ge=0, description="seconds between two requests to one host")
-    timeout: float = Field(default=30.0, gt=0)
-    max_page_bytes: int = Field(default=10_000_000, gt=0)
+    request_delay: float = Field(default=1.0, ge=0, le=3600, allow_inf_nan=False,
+                                 description="seconds between two requests to one host")
+    timeout: float = Field(default=30.0, gt=0, le=3600, allow_inf_nan=False)
+    max_page_bytes: int = Field(default=10_000_000, gt=0, le=1_000_000_000)
     retries: int = Field(default=2, ge=0, le=10)
-    retry_backoff: float = Field(default=2.0, ge=0)
+    retry_backoff: float = Field(default=2.0, ge=0, le=600, allow_inf_nan=False)
     max_connections: int = Field(default=2, ge=1, le=8)
     obey_robots: bool = True
-    overlap_days: int = Field(default=7, ge=0)
-    revalidate_per_run: int = Field(default=5, ge=0)
+    max_crawl_delay: float = Field(default=60.0, ge=0, le=3600, allow_inf_nan=False)
+    max_run_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60, allow_inf_nan=False)
+    overlap_days: int = Field(default=7, ge=0, le=3650)
+    revalidate_per_run: int = Field(default=5, ge=0, le=100_000)
     schedule: str = "30 2 * * *"
     sites: list[Site] = Field(min_length=1)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty: IOM's firewall blocks requests without a descriptive user agent")
+        if len(value) > 500 or not all(" " <= char <= "~" for char in value):
+            raise ValueError("must be one line of printable ASCII (an HTTP header), at most 500 characters")
+        return value
 
     @model_validator(mode="after")
     def _unique_keys(self) -> "Config":
@@ -155,8 +186,15 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
         mark = exc.problem_mark
         line = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{source}{line}: not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: must be a YAML mapping with at least a 'sites' list")
+    duplicate = first_duplicate_key(root)
+    if duplicate is not None:
+        path, line, first = duplicate
+        raise ConfigError(f"{source} line {line}: {_dotted(path)}: given twice (first on line {first}); "
+                          "YAML keeps only the last, so say it once")
     lines = key_lines(root)
     try:
         return Config.model_validate(data)
@@ -180,6 +218,26 @@ def key_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
         for index, item in enumerate(node.value):
             lines.update(key_lines(item, path + (index,)))
     return lines
+
+
+def first_duplicate_key(node: yaml.Node | None, path: tuple = ()) -> tuple[tuple, int, int] | None:
+    """``(key path, line, line of its first occurrence)`` of the first key repeated in a mapping, else None."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key, line = key_node.value, key_node.start_mark.line + 1
+            if key in seen:
+                return path + (key,), line, seen[key]
+            seen[key] = line
+            found = first_duplicate_key(value_node, path + (key,))
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = first_duplicate_key(item, path + (index,))
+            if found:
+                return found
+    return None
 
 
 def _describe(error: dict[str, Any], lines: dict[tuple, int], source: str) -> str:

@@ -47,6 +47,34 @@ def is_release_url(site: Site, url: str) -> bool:
     return re.search(site.release_pattern, path) is not None
 
 
-def record_failure(failures: list[tuple[str, str]] | None, url: str, cause: str) -> None:
+def listing_language(site: Site, url: str) -> str | None:
+    """The language whose news listing ``url`` is a page of (``/ru/news``, ``/ru/news?page=3``), else None."""
+    parts = urlsplit(url)
+    if parts.netloc.lower() != site.host:
+        return None
+    path = parts.path.rstrip("/")
+    for lang, prefix in site.languages.items():
+        if path == (prefix + site.news_path).rstrip("/"):
+            return lang
+    return None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A listing page or sitemap that could not be read: ``kind`` is ``listing`` or ``sitemap``.
+
+    ``cause`` is the whole message logged; ``reason`` only why the request failed ("HTTP 503");
+    ``since`` the ``--since`` a listing page was walked with (a retry walks it the same way)."""
+
+    url: str
+    cause: str
+    kind: str
+    lang: str | None = None
+    reason: str | None = None
+    since: date | None = None
+
+
+def record_failure(failures: list[Failure] | None, url: str, cause: str, kind: str, lang: str | None = None,
+                   reason: str | None = None, since: date | None = None) -> None:
     if failures is not None:
-        failures.append((url, cause))
+        failures.append(Failure(url, cause, kind, lang, reason or cause, since))

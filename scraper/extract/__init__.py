@@ -33,6 +33,7 @@ from scraper.config import Hints
 from scraper.extract.article import article_scope, drop_leading_dates, find_title, visible_date
 from scraper.extract.blocks import Block, blocks_of, drop_template_blocks, inline_text, main_segment, text_blocks
 from scraper.extract.boilerplate import remove_boilerplate
+from scraper.extract.bounds import parse_within_bounds
 from scraper.extract.content import (
     best_scored_block,
     find_content,
@@ -115,7 +116,7 @@ def extract(
     ``settings`` holds the extractor's thresholds (:class:`~scraper.extract.settings.ExtractionSettings`).
     """
     hints = hints or Hints()
-    tree = LexborHTMLParser(html)
+    tree = parse_within_bounds(html)  # size and depth bounded before anything recurses (bounds.py)
     if tree.body is None:
         raise ExtractionError("the page has no <body>")
     lang = page_language(tree) or lang_hint

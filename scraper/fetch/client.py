@@ -1,9 +1,14 @@
 """Fetching: polite HTTP GETs to the configured hosts only.
 
 One :class:`Fetcher` per run wraps an ``httpx.Client``. It enforces the host allow-list (also on
-every redirect hop), a minimum delay between two requests to the same host, a response size cap,
-timeouts and a few retries with exponential backoff for transient failures. Network failures
-become :class:`FetchError`, whose message names the URL and the cause.
+every redirect hop), a minimum delay between two requests to the same host (robots.txt's
+Crawl-delay raises it, up to ``max_crawl_delay``), a response size cap, a total deadline per
+request (connect and every read together: a server trickling a few bytes at a time is cut off at
+``timeout``), an optional deadline for the whole run (:class:`RunDeadlineReached`) and a few
+retries with exponential backoff for transient failures. A host that refused or dropped
+:data:`HOST_DOWN_AFTER` connections in a row is not contacted again for :data:`HOST_DOWN_SECONDS`
+(its URLs fail at once instead of each waiting through its retries). Network failures become
+:class:`FetchError`, whose message names the URL and the cause.
 
 The httpx transport is the testing seam: pass ``transport=httpx.MockTransport(handler)`` in unit
 tests; end-to-end tests use a real server on 127.0.0.1.
@@ -11,9 +16,11 @@ tests; end-to-end tests use a real server on 127.0.0.1.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import random
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,6 +28,7 @@ from email.utils import parsedate_to_datetime
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from archive.errors import ExitCode, IomArchiveError
@@ -43,8 +51,10 @@ except ImportError:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-MAX_REDIRECTS = 5
+MAX_REDIRECTS = 5  # also for robots.txt (RFC 9309 2.3.1.2: follow at least five)
 MAX_RETRY_AFTER = 300.0
+HOST_DOWN_AFTER = 3  # connection failures in a row after which a host is taken as down …
+HOST_DOWN_SECONDS = 60.0  # … for this long (then one request may try again)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -64,6 +74,22 @@ class RobotsDisallowed(FetchError):
     """The site's robots.txt does not allow this URL for our user agent; it was not requested."""
 
 
+class RobotsUnreachable(RobotsDisallowed):
+    """Not requested because the host's robots.txt could not be read (5xx, no answer): RFC 9309 then
+    disallows the whole host for this run. A failure (retried next run), not the site's choice."""
+
+
+class RunDeadlineReached(BaseException):
+    """The run's time limit (``max_run_minutes``) has come: no further request is made.
+
+    A ``BaseException`` (like ``KeyboardInterrupt``), so that no ``except Exception`` on the way,
+    meant for one bad page, swallows it: the run stops cleanly between two units of work."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
 @dataclass(frozen=True)
 class FetchSettings:
     """What the fetcher needs from the config, as one value object."""
@@ -77,6 +103,7 @@ class FetchSettings:
     backoff: float = 2.0
     max_connections: int = 2
     obey_robots: bool = True
+    max_crawl_delay: float = 60.0  # a robots.txt Crawl-delay above this is capped (and the cap logged)
 
 
 @dataclass(frozen=True)
@@ -113,7 +140,10 @@ def decode_body(content: bytes, header_charset: str | None) -> str:
     Order: a byte-order mark; valid UTF-8 (pages served with a wrong charset header are usually
     UTF-8, and real Windows-1251 text is practically never valid UTF-8); the HTTP charset; the
     ``<meta charset>``; Windows-1251 (the legacy encoding of Russian and Kazakh sites); and
-    finally UTF-8 with replacement characters.
+    finally UTF-8 with replacement characters. A single-byte decoding that gives implausible text,
+    Cyrillic read as Latin-1 ("Ìèãðàíòû": runs of accented capitals no Western language writes)
+    or KOI8-R read as Windows-1251 (nearly every Cyrillic letter a capital), is replaced by the
+    Cyrillic code page that charset-normalizer finds (:func:`cyrillic_guess`).
     """
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", errors="replace")
@@ -127,10 +157,49 @@ def decode_body(content: bytes, header_charset: str | None) -> str:
         if not charset or charset.lower().replace("-", "") == "utf8":
             continue
         try:
-            return content.decode(charset)
+            text = content.decode(charset)
         except (LookupError, UnicodeDecodeError):
             continue
+        if implausible(text, charset):
+            guess = cyrillic_guess(content)
+            if guess is not None:
+                log.info("body declared or guessed as %s reads as mojibake; decoded as %s", charset, guess[0])
+                return guess[1]
+        return text
     return content.decode("utf-8", errors="replace")
+
+
+_LATIN_CODECS = frozenset({"iso8859-1", "cp1252", "iso8859-15", "latin-1", "mac-roman"})
+_LATIN_MOJIBAKE = re.compile("[\u00c0-\u00ff]{4,}")  # four accented Latin-1 letters in a row
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+#: Code pages tried when a page's own charset gives mojibake (Kazakh: KZ-1048).
+CYRILLIC_CODECS = ("cp1251", "koi8_r", "koi8_u", "kz1048", "iso8859_5", "mac_cyrillic", "cp866")
+
+
+def implausible(text: str, charset: str) -> bool:
+    """Whether ``text``, decoded as ``charset``, looks like Cyrillic decoded with the wrong code page."""
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        return False
+    if name in _LATIN_CODECS:
+        return len(_LATIN_MOJIBAKE.findall(text)) >= 3
+    letters = _CYRILLIC.findall(text)
+    if len(letters) < 20:
+        return False
+    capitals = sum(1 for letter in letters if letter.isupper())
+    return capitals > 0.6 * len(letters)
+
+
+def cyrillic_guess(content: bytes) -> tuple[str, str] | None:
+    """``(code page, text)`` of the Cyrillic code page charset-normalizer finds for ``content``, if plausible."""
+    from charset_normalizer import from_bytes  # imported when needed: only pages with a wrong charset
+
+    best = from_bytes(content, cp_isolation=list(CYRILLIC_CODECS)).best()
+    if best is None:
+        return None
+    text = str(best)
+    return None if implausible(text, best.encoding) else (best.encoding, text)
 
 
 def looks_truncated(content: bytes, content_type: str) -> bool:
@@ -159,7 +228,7 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 
 class Fetcher:
-    """Polite GETs: allow-listed hosts, per-host delay, size cap, retries."""
+    """Polite GETs: allow-listed hosts, per-host delay, size cap, deadlines, retries."""
 
     def __init__(
         self,
@@ -168,23 +237,33 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         on_request: Callable[[str], None] | None = None,
+        deadline: float | None = None,
     ):
-        """``on_request(url)`` is called before every request sent (retries and redirects included)."""
+        """``on_request(url)`` is called before every request sent (retries and redirects included).
+
+        ``deadline`` is the run's time limit, on ``clock``: no request starts after it (then
+        :class:`RunDeadlineReached`), and none in flight lasts past it."""
         self.settings = settings
         self._on_request = on_request
         self._sleep = sleep
         self._clock = clock
+        self._run_deadline = deadline
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, RobotsRules] = {}
+        self._connect_failures: dict[str, int] = {}
+        self._down_until: dict[str, float] = {}
         self.requests_made = 0
         limits = httpx.Limits(max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections)
+        self._deadlines = DeadlineBackend()
+        if transport is None:
+            transport = httpx.HTTPTransport(http2=HTTP2, limits=limits)
+            self._deadlines.install(transport)
         self._client = httpx.Client(
             transport=transport,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,
             limits=limits,
-            http2=HTTP2 and transport is None,
         )
 
     def __enter__(self) -> "Fetcher":
@@ -196,8 +275,11 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
-        """GET ``url``, following at most :data:`MAX_REDIRECTS` redirects within allowed hosts."""
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
+            max_bytes: int | None = None) -> Response:
+        """GET ``url``, following at most :data:`MAX_REDIRECTS` redirects within allowed hosts.
+
+        ``max_bytes`` raises the size cap for this request (sitemaps may be 50 MB)."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -209,9 +291,9 @@ class Fetcher:
             robots = self.robots_for(current)
             if not robots.allowed(current):
                 if robots.unreachable:
-                    raise RobotsDisallowed(current, f"not requested: robots.txt unreachable ({robots.unreachable})")
+                    raise RobotsUnreachable(current, f"not requested: robots.txt unreachable ({robots.unreachable})")
                 raise RobotsDisallowed(current, "disallowed by the site's robots.txt; not requested")
-            response = self._get_with_retries(current, headers)
+            response = self._get_with_retries(current, headers, max_bytes)
             if response.status in (301, 302, 303, 307, 308) and response.location:
                 current = urljoin(current, response.location)
                 continue
@@ -236,23 +318,47 @@ class Fetcher:
         return self._robots[host]
 
     def _fetch_robots(self, robots_url: str) -> RobotsRules:
+        """RFC 9309: up to five redirects followed (within the configured hosts), 4xx allows everything,
+        5xx or no answer disallows the site for this run."""
         agent = self.settings.user_agent
         if not self.settings.obey_robots:
             return RobotsRules.allow_all(agent)
+        current = robots_url
         try:
-            response = self._get_with_retries(robots_url, {})
+            for _hop in range(MAX_REDIRECTS + 1):
+                response = self._get_with_retries(current, {})
+                if response.status not in (301, 302, 303, 307, 308) or not response.location:
+                    break
+                target = urljoin(current, response.location)
+                try:
+                    self._check_host(target)
+                except FetchError:
+                    log.warning("%s redirects to %s, outside the configured sites; not followed, so robots.txt "
+                                "is taken as unavailable: everything allowed (RFC 9309)", robots_url, target)
+                    return RobotsRules.allow_all(agent)
+                log.info("%s redirects to %s", current, target)
+                current = target
+            else:
+                log.warning("%s: more than %d redirects; robots.txt taken as unavailable: everything allowed "
+                            "(RFC 9309)", robots_url, MAX_REDIRECTS)
+                return RobotsRules.allow_all(agent)
         except FetchError as exc:
             log.warning("%s; treating the whole site as disallowed for this run (RFC 9309)", exc)
             return RobotsRules.disallow_all(agent, str(exc))
         if response.status == 200:
             rules = RobotsRules.parse(decode_body(response.content, response.charset), agent)
-            log.info("%s: crawl delay %.1f s", robots_url, rules.min_delay())
+            asked = rules.min_delay()
+            if asked > self.settings.max_crawl_delay:
+                log.warning("%s asks for %g s between requests; capped at %g s (max_crawl_delay)",
+                            current, asked, self.settings.max_crawl_delay)
+            else:
+                log.info("%s: crawl delay %.1f s", current, asked)
             return rules
         if 400 <= response.status < 500:
             return RobotsRules.allow_all(agent)
         log.warning("%s: HTTP %s; treating the whole site as disallowed for this run (RFC 9309)",
-                    robots_url, response.status)
-        return RobotsRules.disallow_all(agent, f"{robots_url}: HTTP {response.status}")
+                    current, response.status)
+        return RobotsRules.disallow_all(agent, f"{current}: HTTP {response.status}")
 
     def _check_host(self, url: str) -> None:
         parts = urlsplit(url)
@@ -260,18 +366,27 @@ class Fetcher:
         if parts.scheme not in ("http", "https") or host not in self.settings.allowed_hosts:
             raise FetchError(url, f"host {host or '(none)'} is not one of the configured sites; not requested")
 
-    def _get_with_retries(self, url: str, headers: dict[str, str]) -> "_RawResponse":
+    def _check_run_deadline(self, url: str) -> float | None:
+        """Seconds left before the run's deadline (None: no deadline); raises when it has passed."""
+        if self._run_deadline is None:
+            return None
+        left = self._run_deadline - self._clock()
+        if left <= 0:
+            raise RunDeadlineReached(url)
+        return left
+
+    def _get_with_retries(self, url: str, headers: dict[str, str], max_bytes: int | None = None) -> "_RawResponse":
         """One GET with retries on connection errors, timeouts, truncated bodies, 429 and 5xx."""
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             wait = self._backoff(attempt)
             try:
-                response = self._get_once(url, headers)
+                response = self._get_once(url, headers, max_bytes)
                 if response.status == 200 and looks_truncated(response.content, response.content_type):
                     raise FetchError(url, f"truncated response ({len(response.content)} bytes, no </html>)")
             except FetchError as exc:
-                if last:
+                if last or self._host_down(urlsplit(url).netloc.lower()):
                     raise
                 log.info("%s; retrying in %.1f s", exc, wait)
             else:
@@ -280,43 +395,158 @@ class Fetcher:
                 asked = retry_after_seconds(response.retry_after)
                 wait = max(wait, asked) if asked is not None else wait
                 log.info("%s: HTTP %s; retrying in %.1f s", url, response.status, wait)
-            self._sleep(wait)
+            left = self._check_run_deadline(url)
+            self._sleep(min(wait, left) if left is not None else wait)
+            self._check_run_deadline(url)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _backoff(self, attempt: int) -> float:
         base = self.settings.backoff * (2**attempt)
         return base + random.uniform(0, base / 2)
 
-    def _wait_for_turn(self, host: str) -> None:
+    def _crawl_delay(self, host: str) -> float:
+        robots = self._robots.get(host)
+        asked = min(robots.min_delay(), self.settings.max_crawl_delay) if robots else 0.0
+        return max(self.settings.request_delay, asked)
+
+    def _wait_for_turn(self, host: str, url: str) -> None:
         last = self._last_request.get(host)
         if last is not None:
-            robots = self._robots.get(host)
-            delay = max(self.settings.request_delay, robots.min_delay() if robots else 0.0)
-            wait = delay - (self._clock() - last)
+            wait = self._crawl_delay(host) - (self._clock() - last)
             if wait > 0:
-                self._sleep(wait)
+                left = self._check_run_deadline(url)
+                self._sleep(min(wait, left) if left is not None else wait)
+        self._check_run_deadline(url)
         self._last_request[host] = self._clock()
 
-    def _get_once(self, url: str, headers: dict[str, str]) -> "_RawResponse":
-        self._wait_for_turn(urlsplit(url).netloc.lower())
+    def _host_down(self, host: str) -> bool:
+        return self._down_until.get(host, float("-inf")) > self._clock()
+
+    def _connection_failed(self, host: str) -> None:
+        failures = self._connect_failures[host] = self._connect_failures.get(host, 0) + 1
+        if failures >= HOST_DOWN_AFTER:
+            self._down_until[host] = self._clock() + HOST_DOWN_SECONDS
+            log.warning("%s: %d connections failed in a row; its URLs fail at once for the next %g s",
+                        host, failures, HOST_DOWN_SECONDS)
+
+    def _get_once(self, url: str, headers: dict[str, str], max_bytes: int | None = None) -> "_RawResponse":
+        host = urlsplit(url).netloc.lower()
+        if self._host_down(host):
+            raise FetchError(url, f"not requested: {host} is down ({self._connect_failures[host]} connections "
+                                  "failed in a row)")
+        self._wait_for_turn(host, url)
         self.requests_made += 1
         if self._on_request is not None:
             self._on_request(url)
+        limit = max_bytes or self.settings.max_page_bytes
+        allowed = self.settings.timeout
+        left = self._check_run_deadline(url)
+        by_run = left is not None and left < allowed
+        allowed = min(allowed, left) if left is not None else allowed
+        deadline = time.monotonic() + allowed
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with self._deadlines.until(deadline), self._client.stream("GET", url, headers=headers) as response:
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
-                    if size > self.settings.max_page_bytes:
-                        raise FetchError(url, f"response larger than {self.settings.max_page_bytes} bytes; abandoned")
+                    if size > limit:
+                        raise FetchError(url, f"response larger than {limit} bytes; abandoned")
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("total deadline")
                     chunks.append(chunk)
-                return _RawResponse.from_httpx(response, b"".join(chunks))
-        except httpx.TimeoutException:
-            raise FetchError(url, f"timed out after {self.settings.timeout:g} s") from None
+                result = _RawResponse.from_httpx(response, b"".join(chunks))
+        except httpx.TimeoutException as exc:
+            if by_run:
+                raise RunDeadlineReached(url) from None
+            if isinstance(exc, httpx.ConnectTimeout):
+                self._connection_failed(host)
+            raise FetchError(url, f"timed out: no complete response within {self.settings.timeout:g} s") from None
         except httpx.ConnectError as exc:
+            self._connection_failed(host)
             raise FetchError(url, f"cannot connect ({_reason(exc)})") from None
         except httpx.HTTPError as exc:
             raise FetchError(url, f"{type(exc).__name__}: {_reason(exc)}") from None
+        self._connect_failures[host] = 0
+        return result
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend with every connect, read and write cut at one deadline per request.
+
+    httpx's timeouts apply to each socket operation, so a server sending 64 bytes every 2 s never
+    trips a 30 s read timeout; here each operation may only use the time left before the request's
+    deadline (:meth:`until`), and an operation that starts after it times out at once."""
+
+    def __init__(self, backend: httpcore.NetworkBackend | None = None):
+        self._backend = backend or httpcore.SyncBackend()
+        self._local = threading.local()
+
+    def install(self, transport: httpx.HTTPTransport) -> bool:
+        """Put this backend under ``transport``'s connection pool (httpx 0.27-0.28, httpcore 1.x)."""
+        pool = getattr(transport, "_pool", None)
+        if pool is None or not hasattr(pool, "_network_backend"):  # pragma: no cover (another httpx)
+            log.warning("httpx internals changed: per-request deadlines are checked between chunks only")
+            return False
+        self._backend = pool._network_backend
+        pool._network_backend = self
+        return True
+
+    def until(self, deadline: float) -> "_Until":
+        return _Until(self._local, deadline)
+
+    def left(self, timeout: float | None, error: type[Exception]) -> float | None:
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise error("total deadline of the request passed")
+        return left if timeout is None else min(timeout, left)
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        stream = self._backend.connect_tcp(host, port, self.left(timeout, httpcore.ConnectTimeout),
+                                           local_address=local_address, socket_options=socket_options)
+        return _DeadlineStream(stream, self)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
+        return _DeadlineStream(self._backend.connect_unix_socket(
+            path, self.left(timeout, httpcore.ConnectTimeout), socket_options=socket_options), self)
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover
+        self._backend.sleep(seconds)
+
+
+class _Until:
+    def __init__(self, local: threading.local, deadline: float):
+        self._local, self._deadline = local, deadline
+
+    def __enter__(self) -> None:
+        self._previous = getattr(self._local, "deadline", None)
+        self._local.deadline = self._deadline
+
+    def __exit__(self, *exc_info) -> None:
+        self._local.deadline = self._previous
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream, backend: DeadlineBackend):
+        self._stream, self._backend = stream, backend
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._backend.left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._backend.left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        stream = self._stream.start_tls(ssl_context, server_hostname, self._backend.left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(stream, self._backend)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ error log (table ``runs``) with its URL and cause, and the run goes on.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,10 +23,12 @@ from archive.lock import ArchiveLock
 from archive.store import Archive
 from scraper.config import Config
 from scraper.dedupe.identity import Deduplicator
+from scraper.extract import ExtractionError
+from scraper.extract.bounds import check_bounds
 from scraper.extract.templates import page_block_keys
-from scraper.fetch import Fetcher, FetchSettings
+from scraper.fetch import Fetcher, FetchSettings, RunDeadlineReached
 from scraper.pipeline import events
-from scraper.pipeline.collect import Extraction, Pass, SiteCollection
+from scraper.pipeline.collect import Extraction, Pass, SiteCollection, is_fatal
 from scraper.pipeline.events import Event, RunReport
 from scraper.pipeline.plan import RunOptions, RunPlan, plan_run, selected_langs, selected_sites
 
@@ -43,6 +46,7 @@ def fetch_settings(config: Config) -> FetchSettings:
         backoff=config.retry_backoff,
         max_connections=config.max_connections,
         obey_robots=config.obey_robots,
+        max_crawl_delay=config.max_crawl_delay,
     )
 
 
@@ -55,22 +59,44 @@ def run(
 ) -> RunReport:
     """Collect every selected site into the archive at ``archive_path`` (one run at a time).
 
-    ``on_event`` receives every event of the run as it happens (the CLI's progress line)."""
+    ``on_event`` receives every event of the run as it happens (the CLI's progress line). Each site
+    is collected on its own: an unexpected error in one (a bug, something nobody foresaw) is logged
+    with its cause and counted, and the next site goes on. With ``max_run_minutes``, the run stops
+    before the first request after its time limit, extracts what it fetched, and is ``partial``.
+    """
+    started = time.monotonic()
     sites = selected_sites(config, options)
     report = RunReport(subscriber=on_event)
     on_request = lambda url: report.emit(events.RequestMade(url))  # noqa: E731
-    with ArchiveLock(archive_path), Archive(archive_path) as archive, \
-            Fetcher(fetch_settings(config), transport=transport, on_request=on_request) as fetcher:
+    with ArchiveLock(archive_path), Archive(archive_path) as archive:
         dedupe = Deduplicator(archive)
-        plan = plan_run(config, archive, options)
+        plan = plan_run(config, archive, options, started=started)
         run_id = archive.start_run(
             {"since": options.since, "since_used": plan.since, "incremental": plan.incremental,
              "sites": [s.key for s in sites], "langs": list(options.langs)}
         )
+        if plan.carries_on:
+            events.log.info("the last run stopped at its time limit: this one carries on since %s",
+                            plan.since or "the start")
         status = "interrupted"
         try:
-            for site in sites:
-                SiteCollection(site, plan, fetcher, Extraction(site, archive, dedupe, report)).collect()
+            with Fetcher(fetch_settings(config), transport=transport, on_request=on_request,
+                         deadline=plan.deadline) as fetcher:
+                for index, site in enumerate(sites):
+                    try:
+                        SiteCollection(site, plan, fetcher, Extraction(site, archive, dedupe, report)).collect()
+                    except RunDeadlineReached:
+                        left = [s.key for s in sites[index + 1:]]
+                        events.log.warning("time limit (max_run_minutes: %g) reached%s", plan.max_run_minutes,
+                                           f"; sites not collected: {', '.join(left)}" if left else "")
+                        break
+                    except Exception as exc:  # noqa: BLE001 (the last line of defence: this site only)
+                        if is_fatal(exc):
+                            raise
+                        events.log.exception("%s: unexpected error", site.key)
+                        report.emit(events.Failed(site.base_url, f"unexpected {type(exc).__name__}: {exc}; the "
+                                                                 "rest of this site was skipped"[:500],
+                                                  kind="site", site=site.key))
             status = report.status
         finally:
             archive.finish_run(run_id, status, report.counts, report.errors)
@@ -91,8 +117,17 @@ def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> 
             langs = selected_langs(site, options.langs)
             report.sites_attempted += 1
             for page in archive.pages_to_extract(site.key, langs, ("pending", "release", "error", "skipped")):
-                archive.recount_blocks(page["url"], page_block_keys(archive.page_html(page["url"])))
+                archive.recount_blocks(page["url"], _block_keys(archive.page_html(page["url"])))
             extraction = Extraction(site, archive, dedupe, report)
             extraction.run(extraction.templates(langs),
                            Pass(outcomes=("pending", "release", "error"), seen_online=False))
     return report
+
+
+def _block_keys(html: str) -> set[str]:
+    """The page's text block keys, or none for a page outside the extraction bounds."""
+    try:
+        check_bounds(html)
+    except ExtractionError:
+        return set()
+    return page_block_keys(html)

@@ -8,17 +8,22 @@ happens as events (:mod:`scraper.pipeline.events`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sqlite3
+from collections import deque
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import urlsplit
 
 from archive.store import Archive, PageRecord, utc_now
 from scraper.config import Site
 from scraper.dedupe.identity import Deduplicator
 from scraper.discover import Candidate, discover, is_release_url, release_language
-from scraper.extract import ExtractionError, extract
+from scraper.extract import ExtractionError, alternates, extract
+from scraper.extract.bounds import parse_within_bounds
 from scraper.extract.templates import MIN_PAGES, learned_template, page_block_keys
-from scraper.fetch import FetchError, Fetcher, Response, RobotsDisallowed
+from scraper.fetch import FetchError, Fetcher, Response, RobotsDisallowed, RobotsUnreachable, RunDeadlineReached
 from scraper.pipeline import events
 from scraper.pipeline.events import RunReport
 from scraper.pipeline.plan import RunPlan, selected_langs
@@ -59,8 +64,25 @@ class Extraction:
         """
         for page in self.archive.pages_to_extract(self.site.key, list(templates), work.outcomes):
             exempt = page.get("release_id") is not None or page["url"] in work.exempt
-            self.page(page, work.aliases.get(page["url"], []), templates[page["lang"]],
-                      since=None if exempt else work.since, seen_online=work.seen_online)
+            with self.isolated(page["url"]):
+                self.page(page, work.aliases.get(page["url"], []), templates[page["lang"]],
+                          since=None if exempt else work.since, seen_online=work.seen_online)
+
+    @contextmanager
+    def isolated(self, url: str) -> Iterator[None]:
+        """The last line of defence around one page: an unexpected error (a bug, a page nobody
+        foresaw) is logged with its URL and cause, the page is marked ``error`` (its raw HTML stays
+        for ``scrape reextract``) and counted, and the run goes on with the next page."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001
+            if is_fatal(exc):
+                raise
+            events.log.exception("%s: unexpected error while extracting", url)
+            cause = f"unexpected {type(exc).__name__}: {exc}"[:500]
+            self.archive.mark_page(url, "error", cause)
+            self.report.emit(events.Failed(url, f"could not extract a release ({cause}); raw page kept for "
+                                                "re-extraction", kind="page", site=self.site.key))
 
     def page(self, page: dict, aliases: list[str], template: frozenset[str], since: date | None,
              seen_online: bool) -> None:
@@ -70,7 +92,8 @@ class Extraction:
                                 template=template)
         except ExtractionError as exc:
             self.archive.mark_page(url, "error", str(exc))
-            self.report.emit(events.Failed(url, f"could not extract a release ({exc}); raw page kept for re-extraction"))
+            self.report.emit(events.Failed(url, f"could not extract a release ({exc}); raw page kept for re-extraction",
+                                           kind="page", site=self.site.key, lang=lang))
             return
         if since and extracted.published_date and extracted.published_date < since:
             self.archive.mark_page(url, "skipped")
@@ -97,17 +120,30 @@ class Extraction:
                 continue
             for page in self.archive.pages_with_blocks(self.site.key, lang, new_keys):
                 if page["url"] not in done:
-                    self.page(page, [], template, since=None, seen_online=False)
+                    with self.isolated(page["url"]):
+                        self.page(page, [], template, since=None, seen_online=False)
 
 
 @dataclass
 class SiteCollection:
-    """One site in one run."""
+    """One site in one run.
+
+    Every listing page, sitemap and release page is its own unit of failure: one that fails is
+    logged with its URL and cause, counted (``runs.errors``, ``runs.error_log`` with its ``kind``)
+    and retried by later runs, and the others go on. A language whose listing cannot be read gets
+    its releases from the sitemap and from the hreflang links of the other languages' pages. The
+    site is unreachable (one error, exit 4 if no other site was read) only when nothing of it could
+    be read: no listing page, no sitemap, no release page.
+    """
 
     site: Site
     plan: RunPlan
     fetcher: Fetcher
     extraction: Extraction
+    # failures (with why the request failed) held until the site has answered anything; None once it has
+    _held: list[tuple[events.Failed, str]] | None = field(default=None, init=False, repr=False)
+    _unlisted: set[str] = field(default_factory=set, init=False, repr=False)  # languages without a listing
+    _alternates: dict[str, list[Candidate]] = field(default_factory=dict, init=False, repr=False)  # page -> hreflang
 
     @property
     def archive(self) -> Archive:
@@ -121,49 +157,137 @@ class SiteCollection:
         """Discover, then fetch every release page that may be new or changed, then extract them all.
 
         Extraction comes after fetching so that template blocks learned from tonight's pages already
-        clean tonight's releases (a new theme is clean on the first night it appears).
+        clean tonight's releases (a new theme is clean on the first night it appears). When the run
+        reaches its time limit, the pages fetched so far are still extracted, then the run stops.
         """
         langs = selected_langs(self.site, self.plan.langs)
         if not langs:
             return
         self.report.sites_attempted += 1
-        failures: list[tuple[str, str]] = []
-        try:
-            candidates = discover(self.fetcher, self.site, self.plan.since, langs,
-                                  self.archive.is_archived if self.plan.incremental else None, failures)
-        except FetchError as exc:
-            self.report.emit(events.SiteUnreachable(self.site.key, exc.url, exc.cause))
-            return
-        for url, cause in failures:  # a listing page or sitemap that failed: the run is partial, and says so
-            self.report.emit(events.Failed(url, cause))
-        candidates = self.followups(langs, candidates)
-        self.report.emit(events.SiteStarted(self.site.key, len(candidates)))
-        template_before = self.extraction.templates(langs)
+        self._held = []
+        stopped: RunDeadlineReached | None = None
         aliases: dict[str, list[str]] = {}
         retried: set[str] = set()
-        for candidate in candidates:
-            page_url = self.check(candidate)
-            if page_url:
-                aliases.setdefault(page_url, []).append(candidate.url)
-                if candidate.source == "retry" and self.plan.incremental:
-                    retried.add(page_url)  # last run's failure: its window, not tonight's, decides
+        queue: deque[Candidate] = deque()
+        template_before = self.extraction.templates(langs)
+        try:
+            discovery = discover(self.fetcher, self.site, self.plan.since, langs,
+                                 self.archive.is_archived if self.plan.incremental else None,
+                                 resume=self.plan.listing_retries.get(self.site.key, ()))
+            if discovery.read_anything:
+                self._reached()
+            for failure in discovery.failures:  # a listing page or sitemap that failed: the run is partial
+                self._fail(events.Failed(failure.url, failure.cause, kind=failure.kind, site=self.site.key,
+                                         lang=failure.lang, since=_since_text(failure)),
+                           failure.reason)
+            self._unlisted = set(discovery.unlisted(langs))
+            if self._unlisted:
+                events.log.warning("%s: no listing read for %s; their releases come from the sitemap and the "
+                                   "hreflang links of the other languages' pages", self.site.key,
+                                   ", ".join(sorted(self._unlisted)))
+            queue.extend(self.followups(langs, discovery.candidates))
+            self.report.emit(events.SiteStarted(self.site.key, len(queue)))
+            seen = {candidate.url for candidate in queue}
+            while queue:
+                candidate = queue.popleft()
+                try:
+                    page_url = self.check(candidate)
+                except RunDeadlineReached:
+                    queue.appendleft(candidate)
+                    raise
+                except Exception as exc:  # noqa: BLE001 (the last line of defence: this URL only)
+                    if is_fatal(exc):
+                        raise
+                    events.log.exception("%s: unexpected error", candidate.url)
+                    self._fail(events.Failed(candidate.url, f"unexpected {type(exc).__name__}: {exc}"[:500],
+                                             kind="page", site=self.site.key, lang=candidate.lang))
+                    continue
+                if page_url:
+                    aliases.setdefault(page_url, []).append(candidate.url)
+                    if candidate.source in ("retry", "resumed") and self.plan.incremental:
+                        retried.add(page_url)  # last run's failure: its window, not tonight's, decides
+                    for other in self._alternates.pop(page_url, ()):
+                        if other.url not in seen:
+                            seen.add(other.url)
+                            queue.append(other)
+        except RunDeadlineReached as exc:
+            stopped = exc
+            self.report.emit(events.DeadlineReached(self.site.key, exc.url, self.plan.max_run_minutes or 0, len(queue)))
+            self._reached()
+        finally:
+            self._alternates.clear()
+        if self._held is not None:  # nothing of the site could be read
+            self._unreachable()
         templates = self.extraction.templates(langs)  # learned from tonight's pages too
         self.extraction.run(templates, Pass(since=self.plan.since, aliases=aliases, exempt=frozenset(retried)))
         self.extraction.reclean(templates, template_before, done=set(aliases))
+        if stopped is not None:
+            raise stopped
+
+    # --- failures: held until the site has answered, so that an unreachable site is one error ---
+
+    def _fail(self, event: events.Failed, reason: str | None = None) -> None:
+        if self._held is None:
+            self.report.emit(event)
+        else:
+            self._held.append((event, reason or event.error))
+
+    def _reached(self) -> None:
+        """The site answered: failures held so far are failures of their own URLs."""
+        held, self._held = self._held or [], None
+        for event, _reason in held:
+            self.report.emit(event)
+
+    def _unreachable(self) -> None:
+        held, self._held = self._held or [], None
+        if held:
+            (first, cause), others = held[0], held[1:]
+            for event, _reason in others:
+                events.log.warning("%s: %s", event.url, event.error)
+            also = f" ({len(others)} other URLs of the site failed too)" if others else ""
+            self.report.emit(events.SiteUnreachable(self.site.key, first.url, cause + also))
+        else:  # nothing failed, nothing was read: robots.txt shuts us out, or there was nothing to ask
+            url = self.site.language_root(selected_langs(self.site, self.plan.langs)[0]) + self.site.news_path
+            self.report.emit(events.SiteUnreachable(
+                self.site.key, url, "robots.txt disallows its news listings and nothing else could be read"))
 
     def followups(self, langs: list[str], candidates: list[Candidate]) -> list[Candidate]:
-        """Discovered URLs, plus last run's failures (retried) and the releases due for revalidation."""
+        """Discovered URLs, plus last run's failures (retried) and the releases due for revalidation.
+
+        Archived releases on a host that is not the site's any more (its ``base_url`` changed) are
+        kept as they are and not revalidated: logged once per run with their number, never failing
+        the same revalidations every night; the site's own releases take their turn instead.
+        """
         found = {candidate.url: candidate for candidate in candidates}
         for url in sorted(self.plan.retry_urls):
             lang = release_language(self.site, url)
             if lang in langs and is_release_url(self.site, url) and url not in found:
                 found[url] = Candidate(url=url, lang=lang, source="retry")
-        for row in self.archive.due_for_revalidation(self.site.key, langs, self.plan.revalidate_per_run):
-            if row["url"] in found:
-                found[row["url"]] = replace(found[row["url"]], source="revalidate")
-            else:
-                found[row["url"]] = Candidate(url=row["url"], lang=row["lang"], source="revalidate")
+        due, elsewhere = self._due_for_revalidation(langs)
+        for host, count in sorted(elsewhere.items()):
+            self.report.emit(events.NotRevalidated(self.site.key, host, count))
+        for row in due:  # last: a run cut short by its time limit has collected the new releases first
+            listed = found.pop(row["url"], None)
+            found[row["url"]] = replace(listed, source="revalidate") if listed else \
+                Candidate(url=row["url"], lang=row["lang"], source="revalidate")
         return list(found.values())
+
+    def _due_for_revalidation(self, langs: list[str]) -> tuple[list[dict], dict[str, int]]:
+        """The site's releases checked longest ago (on its own host), and how many were passed over per host."""
+        wanted = self.plan.revalidate_per_run
+        limit = wanted
+        while True:
+            rows = self.archive.due_for_revalidation(self.site.key, langs, limit)
+            due = [row for row in rows if urlsplit(row["url"]).netloc.lower() == self.site.host]
+            if len(due) >= wanted or len(rows) < limit:
+                break
+            limit *= 4  # releases on a former host sort first (never checked again): look further
+        elsewhere: dict[str, int] = {}
+        for row in rows:
+            host = urlsplit(row["url"]).netloc.lower()
+            if host != self.site.host:
+                elsewhere[host] = elsewhere.get(host, 0) + 1
+        return due[:wanted], elsewhere
 
     def check(self, candidate: Candidate) -> str | None:
         """Bring one release URL up to date; returns the URL of a page stored for extraction, if any.
@@ -181,40 +305,82 @@ class SiteCollection:
         try:
             response = self.fetcher.get(candidate.url, etag=state and state["etag"],
                                         last_modified=state and state["last_modified"])
+        except RobotsUnreachable as exc:
+            self._fail(events.Failed(exc.url, exc.cause, kind="page", site=self.site.key, lang=candidate.lang),
+                       exc.cause)
+            return None
         except RobotsDisallowed as exc:
             self.report.emit(events.PageDisallowed(candidate.url, str(exc)))
             return None
         except FetchError as exc:
-            self.report.emit(events.Failed(exc.url, exc.cause))
+            self._fail(events.Failed(exc.url, exc.cause, kind="page", site=self.site.key, lang=candidate.lang),
+                       f"{exc.url}: {exc.cause}")
             return None
         known = state is not None and state["release_id"] is not None
         if response.status == 304 and state is not None:
+            self._reached()
             self.archive.touch(state["release_id"], state["page_url"], now)
             self.report.emit(events.PageNotModified(candidate.url))
             if known:
                 self.report.emit(events.ReleaseUnchanged(candidate.url))
             return None
         if response.status in (404, 410) and known:
+            self._reached()
             if self.archive.mark_removed(state["release_id"], state["page_url"], response.status, now):
                 self.report.emit(events.ReleaseRemoved(candidate.url, response.status))
             return None
         return self.store_page(candidate, response)
 
     def store_page(self, candidate: Candidate, response: Response) -> str | None:
-        """Store a downloaded release page raw (outcome 'pending'); None when it is not a usable page."""
+        """Store a downloaded release page raw (outcome 'pending'); None when it is not a usable page.
+
+        A page outside the extraction bounds (:mod:`scraper.extract.bounds`: too large, nested too
+        deeply) is stored all the same, without text block keys; its extraction then fails with the
+        bound it broke, for this page only, and the raw page stays for ``scrape reextract``.
+        """
         self.report.emit(events.PageFetched(candidate.url))
         problem = response_problem(response)
         if problem:
-            self.report.emit(events.Failed(candidate.url, problem))
+            self._fail(events.Failed(candidate.url, problem, kind="page", site=self.site.key, lang=candidate.lang),
+                       f"{candidate.url}: {problem}")
             return None
+        self._reached()
         html = response.text
         page = PageRecord(
             url=normalize_url(response.url), site=self.site.key, lang=candidate.lang, fetched_at=response.fetched_at,
             status=response.status, content_type=response.content_type, html=html,
             etag=response.etag, last_modified=response.last_modified,
         )
+        try:
+            tree = parse_within_bounds(html)
+        except ExtractionError as exc:
+            events.log.warning("%s: %s; stored raw, not read for template blocks", page.url, exc)
+            self.archive.save_fetched_page(page, set())
+            return page.url
         self.archive.save_fetched_page(page, page_block_keys(html))
+        if self._unlisted:
+            self._follow_alternates(page.url, tree)
         return page.url
+
+    def _follow_alternates(self, page_url: str, tree) -> None:
+        """The hreflang links of a page, for the languages whose listing could not be read."""
+        for url in alternates(tree, page_url).values():
+            lang = release_language(self.site, url)
+            if lang in self._unlisted and is_release_url(self.site, url):
+                self._alternates.setdefault(page_url, []).append(Candidate(url=url, lang=lang, source="alternate"))
+
+
+def _since_text(failure) -> str | None:
+    """The ``since`` a listing page was walked with, for its error-log entry ("" for none: the whole listing)."""
+    if failure.kind != "listing":
+        return None
+    return failure.since.isoformat() if failure.since else ""
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """An error no page causes: the archive itself failing (disk full, I/O error, locked, corrupt).
+    Such errors end the run (it is recorded ``interrupted``); everything else fails one unit only."""
+    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
 
 
 def needs_fetch(candidate: Candidate, state: dict | None) -> bool:

@@ -66,10 +66,43 @@ class PageDisallowed(Event):
 
 @dataclass(frozen=True)
 class Failed(Event):
-    """A URL (release page, listing page, sitemap) that could not be used; retried next run."""
+    """A URL (release page, listing page, sitemap) that could not be used; retried next run.
+
+    ``kind`` is the unit that failed (:data:`FAILURE_KINDS`); ``site``, ``lang`` and ``since`` (the
+    ``--since`` a listing page was walked with, so a retry walks it the same way; ``""`` for none)
+    go into the run's error log with it when given.
+    """
 
     url: str
     error: str
+    kind: str | None = None
+    site: str | None = None
+    lang: str | None = None
+    since: str | None = None
+
+
+#: What a failure in ``runs.error_log`` is about (its ``kind``): a release page, a page of a news
+#: listing, a sitemap, a whole site (nothing of it could be read), or the run's time limit.
+FAILURE_KINDS = ("page", "listing", "sitemap", "site", "deadline")
+
+
+@dataclass(frozen=True)
+class DeadlineReached(Event):
+    """The run reached ``max_run_minutes``: it stops before its next request; the next run carries on."""
+
+    site: str
+    url: str
+    minutes: float
+    unchecked: int  # release URLs of this site not checked
+
+
+@dataclass(frozen=True)
+class NotRevalidated(Event):
+    """Archived releases on a host that is not the site's any more: kept, not requested (logged once)."""
+
+    site: str
+    host: str
+    releases: int
 
 
 @dataclass(frozen=True)
@@ -144,7 +177,7 @@ class RunReport:
                 log.info("%s: %d release URLs to check", site, n)
             case SiteUnreachable(site=site, url=url, cause=cause):
                 self.unreachable_sites.append(site)
-                self._error(url, f"site {site} unreachable: {cause}")
+                self._error(url, f"site {site} unreachable: {cause}", kind="site", site=site)
             case PageFetched():
                 c.pages_fetched += 1
             case PageNotModified():
@@ -152,8 +185,15 @@ class RunReport:
             case PageDisallowed(reason=reason):
                 c.pages_disallowed += 1
                 log.warning("%s", reason)
-            case Failed(url=url, error=error):
-                self._error(url, error)
+            case Failed(url=url, error=error, kind=kind, site=site, lang=lang, since=since):
+                self._error(url, error, kind=kind, site=site, lang=lang, since=since)
+            case DeadlineReached(site=site, url=url, minutes=minutes, unchecked=unchecked):
+                self._error(url, f"run stopped at its time limit (max_run_minutes: {minutes:g}) before this "
+                                 f"request; {unchecked} release URLs of {site} not checked; the next run carries on",
+                            kind="deadline", site=site)
+            case NotRevalidated(site=site, host=host, releases=releases):
+                log.warning("%s: %d archived releases are on %s, which is not the site's host any more "
+                            "(base_url); they are kept as they are and not revalidated", site, releases, host)
             case ReleaseStored(outcome=outcome, lang=lang, url=url, dated=dated):
                 setattr(c, f"releases_{outcome}", getattr(c, f"releases_{outcome}") + 1)
                 if outcome == "new" and not dated:
@@ -171,6 +211,14 @@ class RunReport:
         if self.subscriber is not None:
             self.subscriber(event)
 
-    def _error(self, url: str, message: str) -> None:
+    def _error(self, url: str, message: str, **fields: str | None) -> None:
         log.error("%s: %s", url, message)
-        self.errors.append({"url": url, "error": message})
+        self.errors.append({"url": url, "error": message, **{k: v for k, v in fields.items() if v is not None}})
+
+    def errors_by_kind(self) -> dict[str, int]:
+        """How many failures of each kind (``page``, ``listing`` …) the run had."""
+        counts: dict[str, int] = {}
+        for error in self.errors:
+            kind = error.get("kind", "page")
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts

@@ -54,6 +54,18 @@ Deterministic, for resilience tests. A fault is one of :data:`FAULT_KINDS`:
     the page encoded in Windows-1251 (characters outside it, e.g. Kazakh letters, as HTML
     numeric character references), with ``charset=utf-8`` in the header and the page's own
     ``<meta charset="utf-8">`` left as it is.
+``cp1251-as-latin1``
+    the page encoded in Windows-1251 (as above), served as ``charset=iso-8859-1``, its
+    ``<meta charset>`` removed: every byte decodes as Latin-1, into mojibake.
+``koi8r-no-charset``
+    the page encoded in KOI8-R (characters outside it as numeric character references), with no
+    charset in the header and its ``<meta charset>`` removed.
+``trickle``
+    the status line and headers at once, then the body ``fault.trickle_bytes`` bytes (default
+    64) at a time, one chunk every ``fault.trickle_every`` seconds (default 2): every read
+    arrives well within a read timeout, the whole response never does.
+``trickle-headers``
+    the same, from the first byte of the status line on.
 
 A fault is *transient* (``times=N``: the first N requests of that URL get it, later ones are
 served normally) or *permanent* (``times=None``). Two ways to place faults:
@@ -82,6 +94,7 @@ import argparse
 import hashlib
 import mimetypes
 import posixpath
+import re
 import sys
 import threading
 import time
@@ -101,11 +114,14 @@ CONTENT_TYPES = {
 
 FAULT_KINDS = (
     "500", "503", "429", "stall", "drop", "truncate", "cut", "empty", "utf8-as-cp1251", "cp1251-as-utf8",
+    "cp1251-as-latin1", "koi8r-no-charset", "trickle", "trickle-headers",
 )
 #: Faults a polite client is expected to retry its way through (transport errors, 429, 5xx,
 #: truncated bodies); the default for :meth:`FixtureServer.inject`.
 TRANSIENT_FAULTS = ("500", "503", "429", "stall", "drop", "truncate", "cut")
-CHARSET_FAULTS = ("utf8-as-cp1251", "cp1251-as-utf8")
+CHARSET_FAULTS = ("utf8-as-cp1251", "cp1251-as-utf8", "cp1251-as-latin1", "koi8r-no-charset")
+TRICKLE_FAULTS = ("trickle", "trickle-headers")
+_META_CHARSET = re.compile(rb"<meta[^>]*charset[^>]*>", re.I)
 #: A fixed, deterministic Last-Modified for every file.
 LAST_MODIFIED = "Mon, 02 Dec 2024 10:00:00 GMT"
 
@@ -135,6 +151,8 @@ class Fault:
     times: int | None = 1
     retry_after: str = "1"
     stall: float = 3.0
+    trickle_bytes: int = 64
+    trickle_every: float = 2.0
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -339,6 +357,11 @@ class FixtureServer:
             elif fault.kind == "cp1251-as-utf8":
                 body = served.body.decode("utf-8").encode("windows-1251", errors="xmlcharrefreplace")
                 served = Served(200, "text/html; charset=utf-8", body, dict(served.headers))
+            elif fault.kind in ("cp1251-as-latin1", "koi8r-no-charset"):
+                codec, content_type = (("windows-1251", "text/html; charset=iso-8859-1") if fault.kind == "cp1251-as-latin1"
+                                       else ("koi8-r", "text/html"))
+                body = _META_CHARSET.sub(b"", served.body).decode("utf-8").encode(codec, errors="xmlcharrefreplace")
+                served = Served(200, content_type, body, dict(served.headers))
             elif fault.kind == "cut":
                 end = served.body.lower().rfind(b"</body")
                 end = end if end > 0 else len(served.body)
@@ -394,6 +417,9 @@ class FixtureServer:
                 partial = fault is not None and (
                     fault.kind == "truncate" or (fault.kind == "cut" and not served.content_type.startswith("text/html"))
                 )
+                if fault is not None and fault.kind in TRICKLE_FAULTS:
+                    self._trickle(served, fault)
+                    return
                 try:
                     self.send_response(served.status)
                     self.send_header("Content-Type", served.content_type)
@@ -410,6 +436,26 @@ class FixtureServer:
                         self.wfile.write(served.body)
                 except (BrokenPipeError, ConnectionResetError):  # the client went away (killed, timed out)
                     self.close_connection = True
+
+            def _trickle(self, served: Served, fault: Fault) -> None:
+                head = [f"HTTP/1.1 {served.status} OK", f"Content-Type: {served.content_type}",
+                        f"Content-Length: {len(served.body)}", "Connection: close"]
+                head += [f"{name}: {value}" for name, value in served.headers.items()]
+                raw_head = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+                data, start = raw_head + served.body, 0
+                if fault.kind == "trickle":
+                    self.wfile.write(raw_head)
+                    self.wfile.flush()
+                    start = len(raw_head)
+                self.close_connection = True
+                try:
+                    for offset in range(start, len(data), fault.trickle_bytes):
+                        self.wfile.write(data[offset:offset + fault.trickle_bytes])
+                        self.wfile.flush()
+                        if server._stopping.wait(fault.trickle_every):
+                            return
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up: what the test wants
+                    return
 
             def log_message(self, format: str, *args) -> None:
                 pass

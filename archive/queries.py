@@ -66,18 +66,25 @@ def recent_runs(conn: sqlite3.Connection, limit: int = 10) -> list[dict[str, Any
 
 
 def totals(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Releases per site and language: how many, live, removed, cross-posts, oldest and newest date."""
+    """Releases per site and language: how many, live, removed, cross-posts, undated, flagged for
+    review (``needs_review``; 0 in an archive older than schema version 2), oldest and newest date."""
+    review = "sum(needs_review)" if _has_column(conn, "releases", "needs_review") else "0"
     rows = conn.execute(
-        """SELECT site, lang, count(*) AS releases,
+        f"""SELECT site, lang, count(*) AS releases,
                   sum(status = 'live') AS live,
                   sum(status = 'removed') AS removed,
                   sum(duplicate_of IS NOT NULL) AS cross_posts,
                   sum(published_date IS NULL) AS undated,
+                  {review} AS needs_review,
                   min(published_date) AS oldest,
                   max(published_date) AS newest
            FROM releases GROUP BY site, lang ORDER BY site, releases DESC, lang"""
     ).fetchall()
     return [dict(row) for row in rows]
+
+
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
 
 def newest_per_site(conn: sqlite3.Connection) -> list[dict[str, Any]]:

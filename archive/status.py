@@ -73,10 +73,15 @@ def status_text(path: Path, summary: dict[str, Any], runs: list[dict], totals: l
         parts.append("\nNo runs yet.")
     if totals:
         parts.append("\nReleases per site and language\n" + table(
-            ["site", "lang", "releases", "live", "removed", "cross-posts", "undated", "oldest", "newest"],
+            ["site", "lang", "releases", "live", "removed", "cross-posts", "undated", "review", "oldest", "newest"],
             [[t["site"], t["lang"], t["releases"], t["live"], t["removed"], t["cross_posts"], t["undated"],
-              t["oldest"], t["newest"]] for t in totals],
+              t.get("needs_review", 0), t["oldest"], t["newest"]] for t in totals],
         ))
+        flagged = sum(t.get("needs_review") or 0 for t in totals)
+        if flagged:
+            parts.append(f"{flagged} release{'s' if flagged != 1 else ''} flagged for review: the body may be "
+                         "incomplete (releases.needs_review = 1, the reason in review_reason; in Datasette, "
+                         "the needs_review facet of releases)")
     if newest:
         parts.append("\nNewest release per site\n" + table(
             ["site", "published", "lang", "id", "title"],

@@ -25,31 +25,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from selectolax.lexbor import LexborHTMLParser
-
 from archive.errors import IomArchiveError
 from scraper import clean
 from scraper.config import Hints
 from scraper.extract.article import article_scope, drop_leading_dates, find_title, visible_date
 from scraper.extract.blocks import Block, blocks_of, drop_template_blocks, inline_text, main_segment, text_blocks
+from scraper.extract.body import Body, body_blocks
 from scraper.extract.boilerplate import remove_boilerplate
 from scraper.extract.bounds import parse_within_bounds
 from scraper.extract.content import (
+    Content,
     best_scored_block,
     find_content,
     lead_paragraphs,
     link_density,
     page_titles,
     remove_furniture,
+    remove_pull_quotes,
 )
 from scraper.extract.keys import block_key
 from scraper.extract.media import attachments, drop_captions, images, tags
 from scraper.extract.metadata import alternates, canonical_url, meta_published_date, node_id, page_language
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
-from scraper.text.datelines import split_dateline
+from scraper.text.datelines import Dateline, split_dateline
 
 __all__ = [
-    "DEFAULT_SETTINGS", "EXTRACTOR_VERSION", "Block", "Extracted", "ExtractionError", "ExtractionSettings",
+    "DEFAULT_SETTINGS", "EXTRACTOR_VERSION", "Block", "Body", "Content", "Extracted", "ExtractionError", "ExtractionSettings",
     "alternates", "article_scope", "attachments", "best_scored_block", "block_key", "blocks_of",
     "canonical_url", "drop_captions", "drop_leading_dates", "drop_template_blocks", "extract",
     "find_content", "find_title", "images", "inline_text", "lead_paragraphs", "link_density",
@@ -126,10 +127,10 @@ def extract(
     node = node_id(tree)
 
     remove_boilerplate(tree, settings)
-    content, trusted = find_content(tree, hints, template, settings)
+    content = find_content(tree, hints, template, settings)
     if content is None:
         raise ExtractionError("no block of article text found")
-    scope = article_scope(content, settings)
+    scope = article_scope(content.best, settings)
     title = find_title(tree, scope, hints)
     if not title:
         raise ExtractionError("no title found")
@@ -140,24 +141,30 @@ def extract(
         published = visible_date(scope, lang, hints, settings)
         source = "visible" if published else None
 
-    remove_furniture(content, settings)
-    if trusted:
-        blocks = text_blocks(content)
-    else:
-        found = [block for lead in lead_paragraphs(content, settings) for block in blocks_of(lead)] + blocks_of(content)
-        blocks = drop_template_blocks([b.text for b in main_segment(found, template, settings)], template)
-        blocks = drop_captions(blocks, found_images)
-    blocks = drop_leading_dates(clean.clean_blocks(blocks, title), lang, settings)
+    leads = [] if content.trusted else lead_paragraphs(content.parts[0], settings)
+    candidate_chars = sum(len(node.text(deep=True, strip=True)) for node in leads + content.parts)
+    remove_pull_quotes(content.parts, settings)
+    parts = leads + remove_furniture(content.parts, settings)
+    found = [block for part in parts for block in blocks_of(part)]
+    body = body_blocks(found, trusted=content.trusted, template=template, title=title, found_images=found_images,
+                       lang=lang, candidate_chars=candidate_chars, settings=settings)
+    blocks = body.blocks
     if not blocks:
         raise ExtractionError("the article body is empty")
     dateline = split_dateline(blocks[0].split("\n")[0], lang)
-    if published is None and dateline is not None and dateline.date is not None:
-        published, source = dateline.date, "dateline"
+    if published is None:
+        published = _dateline_date(blocks, dateline, lang, settings)
+        source = "dateline" if published else None
+    text = clean.join_blocks(blocks)
+    review = body.review
+    words = clean.word_count(text)
+    if review is None and words < settings.review_min_words:
+        review = f"short body: {words} words, fewer than {settings.review_min_words}"
 
     return Extracted(
         url=canonical,
         title=title,
-        body=clean.join_blocks(blocks),
+        body=text,
         lang=lang,
         published_date=published,
         date_source=source,
@@ -167,4 +174,18 @@ def extract(
         images=found_images,
         attachments=found_attachments,
         tags=found_tags,
+        review=review,
     )
+
+
+def _dateline_date(blocks: list[str], first: Dateline | None, lang: str | None,
+                   settings: ExtractionSettings = DEFAULT_SETTINGS) -> date | None:
+    """The date of a dateline opening one of the body's first ``settings.dateline_search_blocks``
+    blocks (an editor's note or standfirst can come before the dateline paragraph)."""
+    if first is not None and first.date is not None:
+        return first.date
+    for block in blocks[1:settings.dateline_search_blocks]:
+        found = split_dateline(block.split("\n")[0], lang)
+        if found is not None and found.date is not None:
+            return found.date
+    return None

@@ -14,7 +14,7 @@ from scraper.config import Hints
 from scraper.extract import selectors
 from scraper.extract.blocks import inline_text
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
-from scraper.text.dates import parse_date
+from scraper.text.dates import drupal_date, parse_date
 
 
 def article_scope(content: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -> LexborNode:
@@ -68,9 +68,12 @@ def visible_date(
 
 
 def _date_in(text: str, lang: str | None, settings: ExtractionSettings = DEFAULT_SETTINGS) -> date | None:
-    """A date filling a short text, optionally after a label ("Published: …")."""
+    """A date filling a short text, optionally after a label ("Published: …"), or in Drupal's
+    medium format inside a longer byline ("Submitted by <name> on Thu, 07/30/2020 - 10:15")."""
     text = clean.normalize_space(text)
-    if not settings.date_text_min_chars <= len(text) <= settings.date_text_max_chars:
+    if len(text) > settings.date_text_max_chars:
+        return drupal_date(text)  # a byline: "Submitted by <name> on Thu, 07/30/2020 - 10:15"
+    if len(text) < settings.date_text_min_chars:
         return None
     return parse_date(_unlabelled(text, settings), lang)
 

@@ -37,15 +37,19 @@ class Block:
     def furniture(self, settings: ExtractionSettings = DEFAULT_SETTINGS) -> bool:
         """Page furniture at the end of an article rather than a paragraph of it.
 
-        Several links making up most of the text ("Share: Facebook Twitter"), a short label
-        followed only by links to pages or files ("Topics: Climate Migration", "Downloads: report
-        (PDF)"; not a "Contact: name@iom.int" line), or a dangling label ("Attachments:").
+        Several links making up most of the text ("Share: Facebook Twitter"), a short line that
+        is one link ("Print", "Back to news"), a short label followed only by links to pages or
+        files ("Topics: Climate Migration", "Downloads: report (PDF)"; not a "Contact:
+        name@iom.int" line), or a dangling label ("Attachments:").
         """
         text = clean.normalize_space(self.text)
         if not text:
             return True
         links_enough = self.links >= settings.furniture_min_links
         if links_enough and self.link_chars >= settings.furniture_link_share * len(text):
+            return True
+        if (self.links > self.mail_links and len(text) <= settings.furniture_link_line_chars
+                and self.link_chars >= len(text) - settings.teaser_heading_slack_chars):
             return True
         label, colon, rest = text.partition(":")
         if not colon or len(label) > settings.max_label_chars:
@@ -80,7 +84,10 @@ def blocks_of(root: LexborNode) -> list[Block]:
             if tag == "-text":
                 current.append((child.text_content or "").replace("\n", " "))
             elif tag == "br":
-                current.append("\n")
+                if "".join(current).rstrip(" \t").endswith("\n"):  # <br><br>: a new paragraph
+                    flush()
+                else:
+                    current.append("\n")
             elif tag in selectors.LIST_TAGS:
                 flush()
                 items = [clean.normalize_space(inline_text(li)) for li in child.iter() if li.tag == "li"]
@@ -113,21 +120,58 @@ def blocks_of(root: LexborNode) -> list[Block]:
 def main_segment(
     blocks: list[Block], template: frozenset[str], settings: ExtractionSettings = DEFAULT_SETTINGS
 ) -> list[Block]:
-    """For content found by scoring: the run of blocks between template blocks with the most text.
+    """For content found by scoring: the body's blocks among learned template blocks.
 
-    Learned template blocks (menus, notices, "Related News" headings) separate the body from the
-    teasers and furniture around it; trailing furniture ("Topics: A B", :meth:`Block.furniture`) is cut off.
+    Learned template blocks (menus, notices, "Related News" headings) cut the blocks into runs;
+    the run with the most non-link text is the body. A neighbouring run joins it when at most
+    ``settings.segment_gap_blocks`` template blocks separate them (an "Advertisement" label, a
+    recurring "Read also" heading inside the article) and it reads like body text: a paragraph of
+    ``settings.min_paragraph_chars`` or more, at most ``settings.segment_max_link_share`` link
+    text, and links in at most half of its blocks (teasers after a "Related News" heading all
+    link). Trailing furniture ("Topics: A B", :meth:`Block.furniture`) is cut off.
     """
+    if not template:
+        chosen = list(blocks)
+        while chosen and chosen[-1].furniture(settings):
+            chosen.pop()
+        return chosen
     segments: list[list[Block]] = [[]]
+    gaps: list[int] = []  # template blocks before each segment after the first
     for block in blocks:
         if block_key(block.text) in template:
-            segments.append([])
+            if segments[-1]:
+                segments.append([])
+                gaps.append(1)
+            elif gaps:
+                gaps[-1] += 1
         else:
             segments[-1].append(block)
-    best = max(segments, key=lambda segment: sum(len(b.text) - b.link_chars for b in segment))
-    while best and best[-1].furniture(settings):
-        best = best[:-1]
-    return best
+    if not segments[-1] and len(segments) > 1:
+        segments.pop()
+        gaps.pop()
+    best = max(range(len(segments)), key=lambda i: _own_chars(segments[i]))
+    first = last = best
+    while first > 0 and gaps[first - 1] <= settings.segment_gap_blocks and _reads_like_body(segments[first - 1], settings):
+        first -= 1
+    while last + 1 < len(segments) and gaps[last] <= settings.segment_gap_blocks and _reads_like_body(segments[last + 1], settings):
+        last += 1
+    chosen = [block for segment in segments[first:last + 1] for block in segment]
+    while chosen and chosen[-1].furniture(settings):
+        chosen = chosen[:-1]
+    return chosen
+
+
+def _own_chars(segment: list[Block]) -> int:
+    return sum(len(b.text) - b.link_chars for b in segment)
+
+
+def _reads_like_body(segment: list[Block], settings: ExtractionSettings) -> bool:
+    total = sum(len(b.text) for b in segment)
+    if not total or not any(len(b.text) - b.link_chars >= settings.min_paragraph_chars for b in segment):
+        return False
+    linked_blocks = sum(1 for b in segment if b.links > b.mail_links)
+    return (sum(b.link_chars for b in segment) <= settings.segment_max_link_share * total
+            and 2 * linked_blocks <= len(segment))
 
 
 def drop_template_blocks(blocks: list[str], template: frozenset[str]) -> list[str]:

@@ -1,7 +1,9 @@
 """Structural boilerplate removal: navigation, menus, header/footer, cookie notices, language
-switchers, related-news teasers, share and SDG blocks (:data:`scraper.extract.selectors.BOILERPLATE`,
-:data:`~scraper.extract.selectors.BOILERPLATE_HINTS`), and the tree helpers it rests on
-(outermost nodes of a set, ancestor tests, holders of a run of paragraphs).
+switchers, related-news teasers, share and SDG blocks, author boxes, promotions
+(:mod:`scraper.extract.selectors`: ``NON_TEXT``, ``STRUCTURE``, ``WRAPPERS``, ``BOILERPLATE``,
+``BOILERPLATE_HINTS``), with the safety rules that keep a page's body (nothing protected is removed,
+name rules apply only to small blocks), and the tree helpers it rests on (outermost nodes of a
+set, ancestor tests, holders of a run of paragraphs).
 """
 
 from __future__ import annotations
@@ -10,30 +12,115 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.extract import selectors
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
+from scraper.extract.titles import page_titles, title_heading
 
-_BOILERPLATE_SELECTOR = ", ".join(selectors.BOILERPLATE)
-_BOILERPLATE_HINTS_SELECTOR = ", ".join(selectors.BOILERPLATE_HINTS)
+_NON_TEXT_SELECTOR = ", ".join(selectors.NON_TEXT)
+_STRUCTURE_TAGS = frozenset(selectors.STRUCTURE)
+_RULES_SELECTOR = ", ".join(selectors.STRUCTURE + selectors.WRAPPERS + selectors.BOILERPLATE)
+
+
+def _grouped(rules: tuple[str, ...]) -> str:
+    """One selector for many class and id rules: ``[class]:is(…), [id]:is(…)`` is matched in one
+    pass per element (a plain list of 60 substring selectors costs twice as much)."""
+    by_class = [rule for rule in rules if "[class" in rule or ("." in rule and "[" not in rule)]
+    by_id = [rule for rule in rules if "[id" in rule]
+    other = [rule for rule in rules if rule not in by_class and rule not in by_id]
+    groups = [f"[class]:is({', '.join(by_class)})" if by_class else "", f"[id]:is({', '.join(by_id)})" if by_id else ""]
+    return ", ".join(group for group in groups + other if group)
+
+
+_BOILERPLATE_HINTS_SELECTOR = _grouped(selectors.BOILERPLATE_HINTS)
 
 
 def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS) -> None:
-    """Remove navigation and page furniture in place. ``<header>`` inside an article stays.
+    """Remove navigation and page furniture in place.
 
-    An element matched only by a class or id name hint (:data:`scraper.extract.selectors.BOILERPLATE_HINTS`)
-    stays when it holds a run of paragraphs: a body whose class says "teaser" or "share" is a body.
+    No rule ever removes ``<html>``, ``<body>``, ``<main>``, or an ancestor of ``<main>`` or of the
+    page's title heading (:func:`protected`). Element rules (``nav``, ``header`` …) remove what they
+    match, except a ``<header>`` inside an article or ``<main>``. Attribute rules and ``<form>``
+    (:data:`~scraper.extract.selectors.WRAPPERS`) and class-name rules
+    (:data:`~scraper.extract.selectors.BOILERPLATE`, :data:`~scraper.extract.selectors.BOILERPLATE_HINTS`)
+    remove only small blocks: a page-wide ``<form>`` or a ``<body class="cookies-not-set">`` stays.
+    An element matched only by a hint also stays when it holds a run of paragraphs: a body whose
+    class says "teaser" or "share" is a body.
     """
+    body = tree.body
+    if body is None:
+        return
+    decompose_outermost({node.mem_id: node for node in tree.css(_NON_TEXT_SELECTOR)})
+    keep = protected(tree)
+    limit = settings.small_block_max_share * max(_text_length(body), 1)
     doomed: dict[int, LexborNode] = {}
-    for node in tree.css(_BOILERPLATE_SELECTOR):
-        if node.tag == "header" and has_ancestor(node, ("article", "main")):
+    named: list[LexborNode] = []
+    for node in tree.css(_RULES_SELECTOR):
+        if node.mem_id in keep:
             continue
-        doomed[node.mem_id] = node
+        if node.tag in _STRUCTURE_TAGS:
+            if not (node.tag == "header" and has_ancestor(node, ("article", "main"))):
+                doomed[node.mem_id] = node
+        else:
+            named.append(node)
+    doomed.update(_small(named, keep, limit))
     decompose_outermost(doomed)
-    scope = tree.body if tree.body is not None else tree.root
-    hinted = {node.mem_id: node for node in scope.css(_BOILERPLATE_HINTS_SELECTOR)} if scope is not None else {}
+    hinted = _small(body.css(_BOILERPLATE_HINTS_SELECTOR), keep, limit)
     if hinted:
         holding: set[int] = set()
         for outer in outermost(hinted):
             holding |= paragraph_run_holders(outer, settings)
         decompose_outermost({key: node for key, node in hinted.items() if key not in holding})
+
+
+def protected(tree: LexborHTMLParser) -> set[int]:
+    """Ids of the elements no boilerplate rule may remove: ``<html>``, ``<body>``, every ``<main>``
+    (and ``[role=main]``) with its ancestors, and the ancestors of the title heading (the ``<h1>``
+    saying the page's title, else the first ``<h1>``)."""
+    keep: set[int] = set()
+    anchors = list(tree.css("main, [role=main]"))
+    headings = tree.css("h1")
+    heading = title_heading(headings, page_titles(tree)) or (headings[0] if headings else None)
+    for node in anchors:
+        keep.add(node.mem_id)
+    if heading is not None:
+        anchors.append(heading)
+    for node in anchors:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in keep:
+            keep.add(parent.mem_id)
+            parent = parent.parent
+    for node in (tree.root, tree.body, tree.head):
+        if node is not None:
+            keep.add(node.mem_id)
+    return keep
+
+
+def _small(matches, keep: set[int], max_chars: float) -> dict[int, LexborNode]:
+    """The matches that are not protected and hold at most ``max_chars`` characters of text. A big
+    match (a page wrapper) is passed over and the matches inside it are considered instead."""
+    pending = {node.mem_id: node for node in matches if node.mem_id not in keep}
+    small: dict[int, LexborNode] = {}
+    while pending:
+        big: set[int] = set()
+        for node in outermost(pending):
+            if _text_length(node) <= max_chars:
+                small[node.mem_id] = node
+            else:
+                big.add(node.mem_id)
+        inner: dict[int, LexborNode] = {}  # next round: the matches inside a big one (not inside a small one)
+        for key, node in pending.items():
+            parent = node.parent if key not in small and key not in big else None
+            while parent is not None:
+                if parent.mem_id in small:
+                    break
+                if parent.mem_id in big:
+                    inner[key] = node
+                    break
+                parent = parent.parent
+        pending = inner
+    return small
+
+
+def _text_length(node: LexborNode) -> int:
+    return len(node.text(deep=True, strip=True))
 
 
 def paragraph_run_holders(root: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -> set[int]:

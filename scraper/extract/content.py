@@ -1,25 +1,52 @@
-"""The content node: which element holds the body, and what around it belongs to the body.
+"""The content: which elements hold the body, and what around them belongs to the body.
 
-The config's hint or a known body selector when one matches (trusted); else the block with the
-most paragraph text and the fewest links (:func:`best_scored_block`, a readability-style score
-that passes over teaser lists and, on pages with several ``<h1>``, blocks under another story's
-headline). Around a scored body: the lead paragraphs just before it. Inside the content node:
-tag lists and boxes of links ("Read more") removed as furniture.
+The config's hint or a known body selector when one matches (trusted: every match of the same
+article, joined in document order); else the block with the most paragraph text and the fewest
+links (:func:`best_scored_block`, a readability-style score that passes over teaser lists, and
+keeps to the article under the page's own ``<h1>``), joined with its siblings of the same kind
+(:func:`scraper.extract.assembly.assemble`). Around a scored body: the lead paragraphs just before
+it. Inside the content: tag lists, captions, galleries and boxes of links ("Read more") removed as
+furniture.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import clean
 from scraper.config import Hints
 from scraper.extract import selectors
-from scraper.extract.boilerplate import decompose_outermost
+from scraper.extract.assembly import assemble, is_story, story
+from scraper.extract.boilerplate import decompose_outermost, outermost
 from scraper.extract.keys import block_key
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
+from scraper.extract.titles import page_titles, title_heading
+
+__all__ = [
+    "Content", "best_scored_block", "find_content", "lead_paragraphs", "link_density", "page_titles",
+    "remove_furniture", "remove_pull_quotes",
+]
+
+_UNIT_SELECTOR = ", ".join(["h1", selectors.PARAGRAPHS, *sorted(selectors.TEXT_CONTAINERS | {"body"})])
+_PARAGRAPH_TAGS = frozenset(tag.strip() for tag in selectors.PARAGRAPHS.split(","))
+_FURNITURE_SELECTOR = ", ".join(selectors.CONTENT_FURNITURE + selectors.MEDIA_FURNITURE)
+
+
+@dataclass
+class Content:
+    """Where the body is: its parts in document order, and whether a known selector found them."""
+
+    parts: list[LexborNode]
+    trusted: bool
+    best: LexborNode  # the part the selector or the scorer picked; the article is found around it
+
+    @property
+    def node(self) -> LexborNode:
+        return self.best
 
 
 def find_content(
@@ -27,28 +54,28 @@ def find_content(
     hints: Hints,
     template: frozenset[str] = frozenset(),
     settings: ExtractionSettings = DEFAULT_SETTINGS,
-) -> tuple[LexborNode | None, bool]:
-    """``(node holding the body, found by a known selector)``.
+) -> Content | None:
+    """The body's parts, or None when the page has no text.
 
-    Config hint first, then the known body selectors; else the best-scored block (learned
-    template blocks do not vote; the page's titles, :func:`page_titles`, tell which ``<h1>`` is
-    the article's when there are several).
+    Config hint first, then the known body selectors: every outermost match in the same article
+    as the longest one (a Paragraphs-module body is several ``.text-formatted`` fields; a related
+    teaser's body field belongs to another article). Else the best-scored block and its siblings
+    of the same kind (learned template blocks do not vote; the page's titles, :func:`page_titles`,
+    tell which ``<h1>`` is the article's).
     """
     for selector in ((hints.content,) if hints.content else ()) + selectors.CONTENT:
-        matches = [node for node in tree.css(selector) if _text_length(node) > 0]
+        matches = {node.mem_id: node for node in tree.css(selector) if _text_length(node) > 0}
         if matches:
-            return max(matches, key=_text_length), True
-    return best_scored_block(tree.body, template, lambda: page_titles(tree), settings), False
-
-
-def page_titles(tree: LexborHTMLParser) -> tuple[str, ...]:
-    """The page's own statements of its title: ``og:title``, ``twitter:title``, ``<title>``."""
-    head = tree.head
-    if head is None:
-        return ()
-    found = [node.text() if node.tag == "title" else node.attributes.get("content") or ""
-             for node in head.css("title, meta[property='og:title'][content], meta[name='twitter:title'][content]")]
-    return tuple(text for text in (clean.normalize_space(t) for t in found) if text)
+            best = max(matches.values(), key=_text_length)
+            own = story(best)
+            own_id = own.mem_id if own is not None else None
+            parts = [node for node in outermost(matches) if _story_id(node) == own_id]
+            return Content(parts or [best], True, best)
+    scored = _Scorer(tree.body, template, lambda: page_titles(tree), settings) if tree.body is not None else None
+    best = scored.best() if scored is not None else None
+    if best is None:
+        return None
+    return Content(scored.assemble(best), False, best)
 
 
 def best_scored_block(
@@ -59,101 +86,328 @@ def best_scored_block(
 ) -> LexborNode | None:
     """Readability-style fallback: paragraphs vote for their parent (and part for the grandparent).
 
-    Paragraphs that are learned template text do not vote. When the page has several ``<h1>`` and
-    one of them is the page's title (``titles``, or a function giving them: see
-    :func:`page_titles`), blocks whose paragraphs come under another ``<h1>`` (the next stories of
-    an endless-scroll page, teasers with their own headline) are not candidates.
+    See :class:`_Scorer`. Returns the best block alone (:func:`find_content` also joins its
+    siblings of the same kind).
     """
-    if root is None:
-        return None
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
-    first_paragraph: dict[int, LexborNode] = {}
-    for paragraph in root.css("p, pre, blockquote, li"):
-        text = clean.normalize_space(paragraph.text(deep=True, separator=" "))
-        if len(text) < settings.min_paragraph_chars or (template and block_key(text) in template):
-            continue
-        score = (1 + text.count(",") + text.count("،")
-                 + min(len(text) // settings.score_chars_per_point, settings.max_length_points))
-        parent = paragraph.parent
-        grandparent = parent.parent if parent is not None else None
-        for weight, node in ((1.0, parent), (settings.grandparent_weight, grandparent)):
-            if node is None:
+    return _Scorer(root, template, titles, settings).best() if root is not None else None
+
+
+def _story_id(node: LexborNode) -> int | None:
+    own = story(node)
+    return own.mem_id if own is not None else None
+
+
+@dataclass
+class _Unit:
+    """A paragraph of text that votes: a ``<p>``-like element, or a run of text directly in a block."""
+
+    node: LexborNode
+    points: float
+    index: int  # position in document order
+    heading: int | None  # the <h1> it comes under (None: before any)
+    _ancestors: frozenset[int] | None = field(default=None, repr=False)
+
+    def ancestors(self) -> frozenset[int]:
+        if self._ancestors is None:
+            ids, node = [], self.node
+            while node is not None:
+                ids.append(node.mem_id)
+                node = node.parent
+            self._ancestors = frozenset(ids)
+        return self._ancestors
+
+
+class _Scorer:
+    """The content score of every block of a page, and the choice of the body among them.
+
+    Votes: each paragraph of ``settings.min_paragraph_chars`` or more (``<p>``, ``<pre>``,
+    ``<blockquote>``, ``<li>``, and text written directly in a ``<div>``, ``<td>`` … with runs
+    separated by ``<br><br>`` counted one by one) gives its block one point, one per comma and one
+    per ``settings.score_chars_per_point`` characters (at most ``settings.max_length_points``), and
+    ``settings.grandparent_weight`` of that to the block above. Paragraphs of captions, credits and
+    galleries do not vote, nor do learned template blocks.
+
+    Choice: when the page's title is one of its ``<h1>`` (:func:`~scraper.extract.titles.title_heading`),
+    blocks under another ``<h1>`` (the next story of an endless-scroll page), blocks that start
+    before the title (an excerpt ticker) and blocks outside the title's article (another article's
+    box, or the candidates outside the title's own container, :meth:`_near_title`) are passed over
+    as long as others remain. Of the ``settings.top_candidates`` best, the one
+    whose body, joined with its siblings of the same kind, scores most once weighted by its share
+    of non-link text wins (a part without votes of its own counts with the best block inside it);
+    a block of teasers with their own linked headlines is passed over for the best other block,
+    unless that one scores less than ``settings.teaser_min_alternative_share`` of it.
+    """
+
+    def __init__(self, root: LexborNode, template: frozenset[str],
+                 titles: tuple[str, ...] | Callable[[], tuple[str, ...]], settings: ExtractionSettings):
+        self.root, self.template, self.settings = root, template, settings
+        self._titles = titles
+        self.scores: dict[int, float] = {}
+        self.nodes: dict[int, LexborNode] = {}
+        self.first_unit: dict[int, _Unit] = {}
+        self.units: list[_Unit] = []
+        self.headings: list[tuple[int, LexborNode]] = []
+        self._weights: dict[int, float] = {}
+        self._lines: dict[int, set[int]] | None = None  # scored block -> its ids up the tree (a few levels)
+        self._count()
+        self.title = self._title_heading()
+
+    # --- votes ---------------------------------------------------------------------------------
+
+    def _count(self) -> None:
+        settings, heading = self.settings, None
+        for index, node in enumerate(self.root.css(_UNIT_SELECTOR)):
+            tag = node.tag
+            if tag == "h1":
+                heading = node.mem_id
+                self.headings.append((index, node))
                 continue
-            scores[node.mem_id] = scores.get(node.mem_id, 0.0) + score * weight
-            nodes[node.mem_id] = node
-            first_paragraph.setdefault(node.mem_id, paragraph)
-    if not scores:
-        return root if _text_length(root) else None
-    under_title = _under_title_heading(root, titles)
-    candidates = [key for key in scores if under_title is None or under_title(first_paragraph[key])] or list(scores)
-    ranked = sorted(candidates, key=scores.__getitem__, reverse=True)
-    weights: dict[int, float] = {}
+            if tag in _PARAGRAPH_TAGS:
+                text = clean.normalize_space(node.text(deep=True, separator=" "))
+                if not self._votes(text) or _in_caption(node):
+                    continue
+                points, container = _points(text, settings), False
+            else:
+                if len(node.text(deep=False, strip=True)) < settings.min_paragraph_chars:
+                    continue
+                runs, has_blocks = _own_runs(node)
+                runs = [run for run in runs if self._votes(run)]
+                if not runs or _in_caption(node):
+                    continue
+                points = sum(_points(run, settings) for run in runs)
+                container = has_blocks or len(runs) > 1
+            unit = _Unit(node, points, index, heading)
+            self.units.append(unit)
+            first = node if container else node.parent
+            second = first.parent if first is not None else None
+            for weight, voter in ((1.0, first), (settings.grandparent_weight, second)):
+                if voter is None:
+                    continue
+                key = voter.mem_id
+                self.scores[key] = self.scores.get(key, 0.0) + points * weight
+                self.nodes[key] = voter
+                self.first_unit.setdefault(key, unit)
 
-    def weighted(key: int) -> float:
-        if key not in weights:
-            weights[key] = scores[key] * (1 - link_density(nodes[key]))
-        return weights[key]
+    def _votes(self, text: str) -> bool:
+        return len(text) >= self.settings.min_paragraph_chars and not (self.template and block_key(text) in self.template)
 
-    top = settings.top_candidates
-    teasers: set[int] = set()  # a block of teasers with their own linked headlines is not the body
-    for _ in range(2 * top):
-        finalists = list(itertools.islice((key for key in ranked if key not in teasers), top))
-        if not finalists:
+    def _title_heading(self) -> LexborNode | None:
+        if not self.headings:
+            return None
+        titles = self._titles() if callable(self._titles) else self._titles
+        return title_heading([node for _, node in self.headings], titles, self.settings.title_min_words)
+
+    # --- choice ----------------------------------------------------------------------------------
+
+    def best(self) -> LexborNode | None:
+        if not self.scores:
+            return self.root if _text_length(self.root) else None
+        ranked = sorted(self.scores, key=self.scores.__getitem__, reverse=True)
+        for keep in self._preferences():
+            ranked = [key for key in ranked if keep(key)] or ranked
+        top = self.settings.top_candidates
+        weights: dict[int, float] = {}
+
+        def weighted(key: int) -> float:
+            if key not in weights:
+                parts = self.assemble(self.nodes[key])
+                own = self._weighted(key)
+                # a body joined from several parts counts for the best block in it only (not for a
+                # wrapper around it, nor for a weaker sibling, such as a footer row next to the article)
+                inside = [self._best_inside(part) for part in parts] if len(parts) > 1 else []
+                weights[key] = sum(inside) if inside and max(inside) <= own else own
+            return weights[key]
+
+        if self.title is not None:
+            ranked = self._near_title(ranked, weighted)
+        # a block of teasers with their own linked headlines is not the body, unless nothing else
+        # on the page comes near it (a body with linked sub-headings, the only text of its page)
+        first = max(ranked[:top], key=weighted)
+        teasers: set[int] = set()
+        for _ in range(2 * top):
+            finalists = list(itertools.islice((key for key in ranked if key not in teasers), top))
+            if not finalists:
+                break
+            best = max(finalists, key=weighted)
+            if not _is_teaser_list(self.nodes[best], self.settings):
+                if teasers and weighted(best) < self.settings.teaser_min_alternative_share * weighted(first):
+                    break
+                return self.nodes[best]
+            teasers.add(best)
+        return self.nodes[first]
+
+    def _near_title(self, ranked: list[int], weighted: Callable[[int], float]) -> list[int]:
+        """The candidates inside the title's own container: the closest ancestor of the title
+        heading holding a candidate that scores at least ``settings.title_container_min_share``
+        of the best (another article's box in a side column, with longer paragraphs, is outside)."""
+        pool = ranked[:2 * self.settings.top_candidates]
+        floor = self.settings.title_container_min_share * max(weighted(key) for key in pool[:self.settings.top_candidates])
+        lines = {key: self._ancestry(key) for key in pool}
+        node = self.title.parent
+        while node is not None and node.tag != "html":
+            inside = [key for key in pool if node.mem_id in lines[key]]
+            if any(weighted(key) >= floor for key in inside):
+                return inside + [key for key in ranked[len(pool):] if node.mem_id in self._ancestry(key)]
+            node = node.parent
+        return ranked
+
+    def _ancestry(self, key: int) -> set[int]:
+        """A candidate's id and the ids of all its ancestors."""
+        line, node = set(), self.nodes[key]
+        while node is not None:
+            line.add(node.mem_id)
+            node = node.parent
+        return line
+
+    def _preferences(self) -> list[Callable[[int], bool]]:
+        """Tests a candidate should pass, in order, each dropped when no candidate passes it."""
+        title = self.title
+        if title is None:
+            return []
+        title_index = next(index for index, node in self.headings if node.mem_id == title.mem_id)
+        title_line: set[int] = set()  # the title heading and its ancestors
+        node = title
+        while node is not None:
+            title_line.add(node.mem_id)
+            node = node.parent
+        tests: list[Callable[[int], bool]] = []
+        if len(self.headings) > 1:
+            tests.append(lambda key: self.first_unit[key].heading in (None, title.mem_id))
+        tests.append(lambda key: key in title_line or self.first_unit[key].index > title_index)
+        own = story(title)
+        if own is not None:
+            tests.append(lambda key: key in title_line or own.mem_id in self.first_unit[key].ancestors())
+        return tests
+
+    def _weighted(self, key: int) -> float:
+        """A block's score weighted by its share of non-link text."""
+        if key not in self._weights:
+            self._weights[key] = self.scores[key] * (1 - link_density(self.nodes[key]))
+        return self._weights[key]
+
+    def _best_inside(self, part: LexborNode) -> float:
+        """What a part of an assembled body adds to its score: the best weighted score of a block
+        that is the part or lies inside it (the text field inside an entity of a Paragraphs body)."""
+        if self._lines is None:
+            self._lines = {}
+            for key, node in self.nodes.items():
+                line, parent = set(), node
+                for _ in range(self.settings.article_scope_depth + 2):
+                    if parent is None:
+                        break
+                    line.add(parent.mem_id)
+                    parent = parent.parent
+                self._lines[key] = line
+        return max((self._weighted(key) for key, line in self._lines.items() if part.mem_id in line), default=0.0)
+
+    # --- assembly --------------------------------------------------------------------------------
+
+    def assemble(self, best: LexborNode) -> list[LexborNode]:
+        """``best`` with its siblings of the same kind that hold body text (see
+        :func:`scraper.extract.assembly.assemble`), up to the article around it."""
+        return assemble(best, _article_limit(best, self.settings), self._is_kin_content, self.settings)
+
+    def _is_kin_content(self, node: LexborNode) -> bool:
+        settings = self.settings
+        length = _text_length(node)
+        if length < settings.kin_min_chars or link_density(node) > settings.kin_max_link_density:
+            return False
+        if self.title is not None and any(h.mem_id != self.title.mem_id for h in node.css("h1")):
+            return False  # another story's headline
+        return not _is_teaser_list(node, settings)
+
+
+def _article_limit(node: LexborNode, settings: ExtractionSettings) -> LexborNode | None:
+    """The article around a scored block (``<article>``, ``<main>``, a Drupal node), within
+    ``settings.article_scope_depth`` levels; else its parent."""
+    parent = node.parent
+    for _ in range(settings.article_scope_depth):
+        if parent is None or parent.tag in ("body", "html"):
             break
-        best = max(finalists, key=weighted)
-        if not _is_teaser_list(nodes[best], settings):
-            return nodes[best]
-        teasers.add(best)
-    return nodes[max(ranked[:top], key=weighted)]
+        if parent.tag == "main" or is_story(parent):
+            return parent
+        parent = parent.parent
+    return node.parent
 
 
-def _under_title_heading(root: LexborNode, titles: tuple[str, ...] | Callable[[], tuple[str, ...]]):
-    """A test "is this paragraph under the title's ``<h1>``", or None when it cannot tell.
+def _points(text: str, settings: ExtractionSettings) -> float:
+    return (1 + text.count(",") + text.count("،")
+            + min(len(text) // settings.score_chars_per_point, settings.max_length_points))
 
-    None unless the page has two ``<h1>`` or more and one of them says what ``titles`` say.
-    Text before the first ``<h1>`` counts as under the title.
-    """
-    headings = root.css("h1")
-    if len(headings) < 2:
-        return None
-    if callable(titles):
-        titles = titles()
-    if not titles:
-        return None
-    wanted = [" ".join(clean.words(title)) for title in titles]
-    title_heading = None
-    for heading in headings:
-        said = " ".join(clean.words(heading.text(deep=True, separator=" ")))
-        if said and any(f" {said} " in f" {title} " or f" {title} " in f" {said} " for title in wanted if title):
-            title_heading = heading
-            break
-    if title_heading is None:
-        return None
-    heading_ids = {heading.mem_id for heading in headings}
-    governing: dict[int, int | None] = {}
-    current: int | None = None
-    for node in root.traverse():
-        if node.mem_id in heading_ids:
-            current = node.mem_id
-        governing[node.mem_id] = current
-    return lambda paragraph: governing.get(paragraph.mem_id) in (None, title_heading.mem_id)
+
+def _own_runs(node: LexborNode) -> tuple[list[str], bool]:
+    """The text written directly in ``node`` (inline children included) as runs split at block
+    children and at ``<br><br>``; and whether it has block children with text."""
+    runs: list[str] = []
+    current: list[str] = []
+    has_blocks = False
+    after_break = False
+
+    def flush() -> None:
+        text = clean.normalize_space("".join(current))
+        current.clear()
+        if text:
+            runs.append(text)
+
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            text = child.text_content or ""
+            if text.strip():
+                current.append(text)
+                after_break = False
+        elif tag == "br":
+            if after_break:
+                flush()
+            current.append(" ")
+            after_break = True
+        elif tag in selectors.INLINE_TAGS or tag == "img":
+            text = child.text(deep=True)
+            if text.strip():
+                current.append(text)
+                after_break = False
+        elif not tag.startswith("-"):
+            flush()
+            after_break = False
+            has_blocks = has_blocks or bool(child.text(deep=True, strip=True))
+    flush()
+    return runs, has_blocks
+
+
+def _in_caption(node: LexborNode, depth: int = 4) -> bool:
+    """Whether ``node`` is (in) a caption, credit or gallery: its text is not body text."""
+    for _ in range(depth):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        if node.tag in selectors.CAPTION_CONTAINERS:
+            return True
+        classes = (node.attributes.get("class") or "").lower()
+        if classes and any(word in classes for word in selectors.CAPTION_CLASS_WORDS):
+            return True
+        node = node.parent
+    return False
 
 
 def _is_teaser_list(node: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -> bool:
-    """A block of teasers: two headings or more, most of them nothing but a link to another page."""
+    """A block of teasers: two headings or more, most of them nothing but a link to another page,
+    with little text under each (a body with a few linked sub-headings is not a teaser list)."""
     headings = node.css("h1, h2, h3, h4, h5, h6")
     if len(headings) < settings.teaser_min_headings:
         return False
     linked = 0
+    heading_chars = 0
     for heading in headings:
         anchors = [a for a in heading.css("a[href]")
                    if not (a.attributes.get("href") or "").startswith(("#", "javascript:"))]
         text = clean.normalize_space(heading.text(deep=True, separator=" "))
+        heading_chars += len(text)
         anchor_chars = sum(len(clean.normalize_space(a.text(deep=True, separator=" "))) for a in anchors)
         if anchors and text and len(text) <= anchor_chars + settings.teaser_heading_slack_chars:
             linked += 1
-    return linked >= settings.teaser_min_headings and linked >= settings.teaser_linked_share * len(headings)
+    if linked < settings.teaser_min_headings or linked < settings.teaser_linked_share * len(headings):
+        return False
+    other_chars = len(clean.normalize_space(node.text(deep=True, separator=" "))) - heading_chars
+    return other_chars <= settings.teaser_max_chars_per_heading * linked
 
 
 def lead_paragraphs(content: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -> list[LexborNode]:
@@ -224,12 +478,52 @@ def _text_length(node: LexborNode) -> int:
     return len(node.text(deep=True, strip=True))
 
 
-def remove_furniture(content: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -> None:
-    """Remove tag lists and similar metadata blocks that sit inside the content node, and link boxes."""
-    for selector in selectors.CONTENT_FURNITURE:
-        for node in content.css(selector):
-            node.decompose()
-    decompose_outermost(_link_boxes(content, settings))
+def remove_furniture(parts: list[LexborNode], settings: ExtractionSettings = DEFAULT_SETTINGS) -> list[LexborNode]:
+    """Remove what sits inside the body's parts but is not its text; returns the parts that remain.
+
+    Tag lists and similar metadata blocks (:data:`~scraper.extract.selectors.CONTENT_FURNITURE`),
+    media furniture (:data:`~scraper.extract.selectors.MEDIA_FURNITURE`: captions, credits,
+    galleries and their controls; ``<figure>`` with an image or video) and link boxes. Furniture
+    found by class name goes only when small (``settings.furniture_max_share`` of the body's text),
+    so a body that a theme wraps in a "tags", "gallery" or "caption" class stays; a part that is
+    itself such furniture (a gallery block between two text blocks) is left out. Images, files and
+    tags are read before this."""
+    limit = settings.furniture_max_share * sum(_text_length(part) for part in parts)
+    kept = []
+    for part in parts:
+        if part.css_matches(_FURNITURE_SELECTOR) and _text_length(part) <= limit:
+            continue
+        doomed: dict[int, LexborNode] = {}
+        for node in part.css(_FURNITURE_SELECTOR):
+            if node.mem_id != part.mem_id and _text_length(node) <= limit:
+                doomed[node.mem_id] = node
+        for node in part.css("figure"):
+            if node.mem_id != part.mem_id and (node.css_first(selectors.MEDIA) is not None
+                                               or not node.css_first("blockquote, p")):
+                doomed[node.mem_id] = node
+        decompose_outermost(doomed)
+        decompose_outermost(_link_boxes(part, settings))
+        kept.append(part)
+    return kept
+
+
+def remove_pull_quotes(parts: list[LexborNode], settings: ExtractionSettings = DEFAULT_SETTINGS) -> None:
+    """Remove pull quotes: a ``<blockquote>`` (with the ``<figure>`` or ``<aside>`` around it and its
+    ``<cite>``) whose words the body says again elsewhere. A quotation the body does not repeat stays."""
+    quotes = [quote for part in parts for quote in part.css("blockquote")]
+    if not quotes:
+        return
+    said = "\x00".join(" ".join(clean.words(part.text(deep=True, separator=" "))) for part in parts)
+    doomed: dict[int, LexborNode] = {}
+    for quote in quotes:
+        spoken = [node.text(deep=True, separator=" ") for node in quote.css("p")] or [quote.text(deep=True, separator=" ")]
+        words = clean.words(" ".join(spoken))
+        if len(words) < settings.pull_quote_min_words or clean.occurrences(said, " ".join(words)) < 2:
+            continue
+        outer = quote.parent if quote.parent is not None and quote.parent.tag in ("figure", "aside") else quote
+        if all(outer.mem_id != part.mem_id for part in parts):
+            doomed[outer.mem_id] = outer
+    decompose_outermost(doomed)
 
 
 def _link_boxes(content: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -> dict[int, LexborNode]:

@@ -18,6 +18,9 @@ class ExtractionSettings:
     """Thresholds of the extractor, grouped by the stage that uses them."""
 
     # --- boilerplate removal (scraper.extract.boilerplate) ---
+    # largest share of the page's text a block removed by a class, id or attribute rule (cookie,
+    # consent, related, share, hidden …) or as a <form> may hold: a bigger one wraps the page
+    small_block_max_share: float = 0.4
     # sibling <p> needed for a "run" that keeps an element matched only by a class/id name hint
     paragraph_run: int = 3
     # shortest paragraph (characters) that counts towards such a run
@@ -40,6 +43,21 @@ class ExtractionSettings:
     teaser_linked_share: float = 0.5
     # characters a heading may have beyond its link text and still be a bare link (punctuation)
     teaser_heading_slack_chars: int = 2
+    # most text (characters, headings excluded) per linked heading of a teaser list: a body with a
+    # few linked sub-headings has far more text under each than a teaser's summary
+    teaser_max_chars_per_heading: int = 400
+    # a teaser list is passed over only for a block scoring at least this share of it (else it is the body)
+    teaser_min_alternative_share: float = 0.3
+    # fewest words of a title (and of an <h1>) that can tell which <h1> is the article's
+    title_min_words: int = 2
+    # the title's container is its closest ancestor holding a block scoring this share of the best
+    title_container_min_share: float = 0.3
+
+    # --- assembling the body from sibling blocks (scraper.extract.assembly) ---
+    # shortest text (characters) of a sibling block of the same kind joined to the body
+    kin_min_chars: int = 25
+    # most link text (share of its text) of a sibling block joined to the body
+    kin_max_link_density: float = 0.5
 
     # --- lead paragraphs before the scored body (scraper.extract.content) ---
     # paragraphs at most taken as the lead / standfirst
@@ -61,6 +79,27 @@ class ExtractionSettings:
     # ... or else the most non-link text (characters, the label) it may have
     link_box_label_chars: int = 40
 
+    # --- furniture inside the body (scraper.extract.content) ---
+    # largest share of a body part's text a tag list, caption, credit or gallery element may hold to be removed
+    furniture_max_share: float = 0.3
+
+    # --- the body's blocks (scraper.extract.body, blocks) ---
+    # most learned template blocks between two runs of body text that are still joined ("Advertisement")
+    segment_gap_blocks: int = 2
+    # most link text (share of its text) of a run of blocks joined to the body across template blocks
+    segment_max_link_share: float = 0.2
+    # fewest words of a block dropped because another block of the body says it again (a pull quote)
+    pull_quote_min_words: int = 6
+
+    # --- safety and review (scraper.extract.body) ---
+    # cleaning that leaves less than this share of the content block's text (learned template blocks
+    # aside) falls back to the uncleaned block, and the release is flagged for review
+    fallback_min_share: float = 0.2
+    # fewer words than this in a body: stored, flagged for review (no press release is this short)
+    review_min_words: int = 40
+    # blocks at the top of the body searched for a dateline with a date (its place only from the first)
+    dateline_search_blocks: int = 3
+
     # --- trailing furniture blocks (scraper.extract.blocks) ---
     # links a block needs for the "mostly links" rule ("Share: Facebook Twitter")
     furniture_min_links: int = 2
@@ -68,6 +107,8 @@ class ExtractionSettings:
     furniture_link_share: float = 0.5
     # share of the text after a "Label:" that is link text for a label-and-links block
     furniture_label_link_share: float = 0.8
+    # longest line (characters) that is one link and nothing else ("Print", "Back to news")
+    furniture_link_line_chars: int = 60
 
     # --- labels, dates and the article (scraper.extract.article, blocks) ---
     # longest "Label:" prefix (characters) before a date or a list of links

@@ -10,6 +10,9 @@ Public API
 ``parse_date(text, lang=None) -> datetime.date | None``
     Parse one human-visible date (en/ru/kk, plus fr/es/ar/uk… through
     dateparser).  Returns ``None`` instead of guessing.
+``drupal_date(text) -> datetime.date | None``
+    Drupal's medium date ("Thu, 07/30/2020 - 10:15", month first) anywhere in a short text
+    such as a Drupal 7 byline "Submitted by <name> on …".
 ``KK_MONTHS``
     Kazakh month names (nominative) mapped to month numbers.
 """
@@ -25,6 +28,7 @@ from scraper.text.normalize import collapse_whitespace, fold_digits, primary_sub
 
 __all__ = [
     "DEFAULT_LANGUAGES",
+    "drupal_date",
     "KK_MONTHS",
     "MIN_YEAR",
     "max_year",
@@ -128,6 +132,53 @@ _WEEKDAY_PATTERNS: tuple[tuple[int, str], ...] = (
 _WEEKDAY_RES: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     (number, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")) for number, alternatives in _WEEKDAY_PATTERNS
 )
+
+
+# Drupal's default "medium" date format, "D, m/d/Y - H:i": "Thu, 07/30/2020 - 10:15", month first
+# (Drupal 7 prints it in "Submitted by <name> on …"). The " - H:i" time makes the shape Drupal's;
+# the weekday, when printed, tells month-first from day-first.
+_WEEKDAY_ABBREVIATIONS = (
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|пн|вт|ср|чт|пт|сб|вс|дс|сс|ср|бс|жм|сн|жс"
+)
+_DRUPAL_MEDIUM_RE = re.compile(
+    rf"(?<!\w)(?:(?P<weekday>{_WEEKDAY_ABBREVIATIONS})\.?,?\s+)?"
+    r"(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4})\s*-\s*\d{1,2}:\d{2}(?!\d)"
+)
+_RU_KK_WEEKDAYS = {"пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6,
+                   "дс": 0, "сс": 1, "бс": 3, "жм": 4, "сн": 5, "жс": 6}
+# Longest text searched for Drupal's medium date ("Submitted by <a long name> on Thu, …").
+_MAX_BYLINE_CHARS = 200
+
+
+def drupal_date(text: str) -> datetime.date | None:
+    """The date in Drupal's medium format ("Thu, 07/30/2020 - 10:15") anywhere in ``text``, e.g. a
+    Drupal 7 byline "Submitted by iom_admin on Thu, 07/30/2020 - 10:15", else None.
+
+    Month first, as Drupal writes it; a printed weekday decides when both readings are dates
+    ("Fri, 11/02/2022 - 12:00" is Friday 11 February, "Wed, 11/02/2022 - 12:00" Wednesday
+    2 November), and a weekday neither reading falls on gives None. Never raises.
+    """
+    try:
+        if not isinstance(text, str) or len(text) > _MAX_BYLINE_CHARS:
+            return None
+        match = _DRUPAL_MEDIUM_RE.search(collapse_whitespace(fold_digits(text)).lower())
+        return _drupal_reading(match) if match else None
+    except Exception:  # pragma: no cover - defensive: must never raise
+        return None
+
+
+def _drupal_reading(match: re.Match[str]) -> datetime.date | None:
+    first, second, year = int(match.group("first")), int(match.group("second")), int(match.group("year"))
+    readings = [d for d in (_make_date(year, first, second), _make_date(year, second, first)) if d is not None]
+    weekday = match.group("weekday")
+    if weekday:
+        number = _RU_KK_WEEKDAYS.get(weekday)
+        if number is None:
+            readings = [d for d in readings if _weekday_consistent(weekday, d)]
+        else:
+            readings = [d for d in readings if d.weekday() == number]
+    return readings[0] if readings else None
 
 
 # --------------------------------------------------------------------------
@@ -295,8 +346,10 @@ def parse_date(text: str, lang: str | None = None) -> datetime.date | None:
     two-digit years ("2 Nov 22"), relative dates ("yesterday"), year-only or
     other ambiguous numbers, garbage, non-strings, and dates outside the
     sanity window ``MIN_YEAR <= year <= today's year + 1``.  A printed
-    weekday that contradicts the date ("Tuesday, 2 November 2022", or
-    Drupal's month-first "Wed, 11/02/2022 - 12:00") also gives None.
+    weekday that contradicts the date ("Tuesday, 2 November 2022") also
+    gives None.  Drupal's medium format ("Thu, 07/30/2020 - 10:15", also
+    inside a byline "Submitted by <name> on …") is read month first, as
+    Drupal writes it, the printed weekday deciding (:func:`drupal_date`).
     Never raises.
 
     Args:
@@ -314,7 +367,12 @@ def _parse_date(text: str, lang: str | None) -> datetime.date | None:
     if not isinstance(text, str):
         return None
     cleaned = collapse_whitespace(fold_digits(text))
-    if not cleaned or len(cleaned) > _MAX_DATE_CHARS:
+    if not cleaned or len(cleaned) > _MAX_BYLINE_CHARS:
+        return None
+    drupal = _DRUPAL_MEDIUM_RE.search(cleaned.lower())
+    if drupal:
+        return _drupal_reading(drupal)
+    if len(cleaned) > _MAX_DATE_CHARS:
         return None
 
     handled, result = _parse_numeric(cleaned)

@@ -131,7 +131,7 @@ def test_theme_switch_creates_no_new_versions(tmp_path):
 
 def test_reextract_applies_a_fixed_config_without_the_network(tmp_path):
     with FixtureServer(KAZAKHSTAN / "site") as server:
-        too_narrow = {"hints": {"content": "p"}}  # a wrong hint: the longest paragraph only
+        too_narrow = {"hints": {"content": "p:first-child"}}  # a wrong hint: the first paragraph only
         config = write_config(tmp_path, server.base_url, site=too_narrow)
         assert scrape("run", "--config", str(config), "--lang", "ru", "--since", "2021-01-01").exit_code == 0
         truncated = query(tmp_path / "archive.db", "SELECT body FROM releases")

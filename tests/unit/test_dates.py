@@ -31,7 +31,7 @@ PARSE_CASES: list[tuple[str, str | None, datetime.date | None]] = [
     ("NOVEMBER 2, 2022", "en", NOV2),
     ("2nd November 2022", "en", NOV2),
     ("Tuesday, 2 November 2022", "en", None),  # contradicting weekday
-    ("Wed, 11/02/2022 - 12:00", None, None),  # Drupal month-first medium format
+    ("Wed, 11/02/2022 - 12:00", None, NOV2),  # Drupal's medium format: month first, the weekday agrees
     ("Fri, 11/02/2022 - 12:00", None, D(2022, 2, 11)),
     ("среда, 2 ноября 2022", "ru", NOV2),
     ("02 November 2022", None, NOV2),

@@ -18,7 +18,7 @@ from scraper.extract.templates import learned_template, page_block_keys
 
 GOLDEN = load_golden()
 BASE = "http://127.0.0.1:8765"
-FOLDERS = ["site", "legacy", "redesign"]
+FOLDERS = ["site", "legacy", "redesign", "paragraphs"]
 CASES = [(folder, release) for folder in FOLDERS for release in GOLDEN["releases"]]
 
 

@@ -109,21 +109,22 @@ def _drop_hyphenated_endings(text: str, lang: str) -> str:
 
 def stems(text: str, lang: str) -> list[str]:
     """The stems of ``text``'s words, in order, as a release of ``lang`` is indexed (the same as
-    :func:`stem_token` over :func:`tokens`, faster: one regex pass and a cache of stems per language)."""
+    :func:`stem_token` over :func:`tokens`, faster: one regex pass, and a cache of stems per language
+    looked up in C with ``map``)."""
     cache = _caches.setdefault(lang, {})
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     text = normalise(text)
     if "-" in text or "‐" in text or "‑" in text or "–" in text:
         text = _drop_hyphenated_endings(text, lang)
-    out = []
-    append = out.append
-    for token in TOKEN.findall(text):
-        stemmed = cache.get(token)
-        if stemmed is None:
-            stemmed = cache[token] = stem_token(token, lang)
-        append(stemmed)
-    return out
+    words = TOKEN.findall(text)
+    found = list(map(cache.get, words))
+    if None in found:
+        for index, stemmed in enumerate(found):
+            if stemmed is None:
+                word = words[index]
+                found[index] = cache[word] = stem_token(word, lang) or word
+    return found
 
 
 def stem_text(lang: str | None, text: str | None) -> str:

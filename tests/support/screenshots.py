@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent / "screenshots"
 SHOTS = [
     ("1-home.png", "/", None, False),
     ("2-search-russian.png", "/archive/releases?_search=миграция", None, False),
-    ("3-search-kazakh-grouped.png", "/archive/releases?_search=көші-қон", None, False),
+    ("3-search-kazakh.png", "/archive/releases?_search=көші-қон", None, False),
     ("4-release-page.png", None, "first-kk-result", True),
     ("5-translation.png", None, "follow-translation", False),
     ("6-across-languages.png", "/archive/releases?_search=мигрантам&_translations=group", None, False),

@@ -200,15 +200,30 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
-def summary_text(path: Any, counts: dict[str, int], errors: int, seconds: float) -> str:
+FAILURE_NAMES = {"page": "page", "listing": "listing page", "sitemap": "sitemap", "site": "site", "deadline": "time limit"}
+
+
+def summary_text(path: Any, counts: dict[str, int], errors: int, seconds: float,
+                 kinds: dict[str, int] | None = None) -> str:
     removed = f", {counts['releases_removed']} removed" if "releases_removed" in counts else ""
     not_modified = f" ({counts['pages_not_modified']} not modified)" if counts.get("pages_not_modified") else ""
     return (
         f"{path}: {counts['releases_new']} new, {counts['releases_updated']} updated, "
         f"{counts['releases_unchanged']} unchanged, {counts['releases_skipped']} older than --since{removed}; "
         f"{counts['pages_fetched']} pages{not_modified} in {counts['requests']} requests, "
-        f"{errors} error{'' if errors == 1 else 's'}, {seconds:.1f} s"
+        f"{errors} error{'' if errors == 1 else 's'}{_by_kind(kinds)}, {seconds:.1f} s"
     )
+
+
+def _by_kind(kinds: dict[str, int] | None) -> str:
+    """`` (2 pages, 1 listing page)``: what the errors were, by unit of failure (runs.error_log ``kind``)."""
+    if not kinds:
+        return ""
+    parts = []
+    for kind, count in kinds.items():
+        name = FAILURE_NAMES.get(kind, kind)
+        parts.append(f"{count} {name}" + ("s" if count != 1 and name != "time limit" else ""))
+    return f" ({', '.join(parts)})"
 
 
 def echo_summary(path: Any, report: Any, seconds: float, quiet: bool = False, log_json: bool = False) -> None:
@@ -216,13 +231,14 @@ def echo_summary(path: Any, report: Any, seconds: float, quiet: bool = False, lo
     handler = next((h for h in logging.getLogger().handlers if isinstance(h, ConsoleHandler)), None)
     if handler:
         handler.finish()
-    text = summary_text(path, report.counts, len(report.errors), seconds)
+    kinds = report.errors_by_kind() if hasattr(report, "errors_by_kind") else None
+    text = summary_text(path, report.counts, len(report.errors), seconds, kinds)
     if log_json:
         if not quiet:
             record = logging.makeLogRecord({
                 "name": "scraper.run", "levelno": logging.INFO, "levelname": "INFO", "msg": text,
                 "fields": {"archive": str(path), "status": report.status, "errors": len(report.errors),
-                           "seconds": round(seconds, 3), **report.counts},
+                           "errors_by_kind": kinds or {}, "seconds": round(seconds, 3), **report.counts},
             })
             click.echo(JsonFormatter().format(record), err=True)
         return  # each error is already a JSON log line from the pipeline

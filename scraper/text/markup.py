@@ -54,8 +54,6 @@ def estimated_depth(html: str, limit: int) -> int:
 
     Returns a number greater than ``limit`` as soon as the estimate passes it, else the estimate.
     """
-    if html.count("<") <= limit:  # fewer tags than the limit: it cannot nest deeper
-        return 0
     stack: list[str] = []
     open_count: dict[str, int] = {}
     deepest = 0

@@ -69,8 +69,9 @@ def is_ad_label(block: str) -> bool:
     return len(block) <= 40 and " ".join(words(block)) in AD_LABELS
 
 
-# A block that says nothing but this is a control of a gallery, player or lightbox.
-UI_LABELS = frozenset({
+# A block that says nothing but this is a control of a gallery, player or lightbox (compared as
+# :func:`words` fold them: "Schließen" is "schliessen").
+UI_LABELS = frozenset(" ".join(words(label)) for label in {
     "close", "caption", "enlarge", "expand", "zoom", "fullscreen", "full screen", "previous", "next", "prev",
     "play", "pause", "back to top", "show more", "load more", "view gallery", "open gallery", "view all photos",
     "закрыть", "подпись", "увеличить", "назад", "вперед", "вперёд", "далее", "наверх", "показать еще",
@@ -117,7 +118,8 @@ def drop_repeats(blocks: list[str], min_words: int = 6) -> list[str]:
         copies[text] = copies.get(text, 0) + 1
     kept, seen = [], set()
     for block, text in zip(blocks, said):
-        if text.count(" ") + 1 >= min_words and (text in seen or occurrences(everything, text) > copies[text]):
+        if text.count(" ") + 1 >= min_words and (
+                text in seen or (everything.count(text) > copies[text] and occurrences(everything, text) > copies[text])):
             continue  # an earlier equal block, or a part of a longer one
         seen.add(text)
         kept.append(block)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import click
 
 from scraper.cli.collect import reextract, run, schedule
+from scraper.cli.extract import extract_command
 from scraper.cli.options import Group
 from scraper.cli.read import export, serve, sites, status
 
@@ -44,7 +45,7 @@ def cli() -> None:
     """
 
 
-for command in (run, reextract, schedule, status, sites, export, serve):
+for command in (run, reextract, schedule, status, sites, export, serve, extract_command):
     cli.add_command(command)
 
 

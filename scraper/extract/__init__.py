@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from archive.errors import IomArchiveError
+from archive.errors import ExitCode, IomArchiveError
 from scraper import clean
 from scraper.config import Hints
 from scraper.extract.article import article_scope, drop_leading_dates, find_title, visible_date
@@ -70,7 +70,11 @@ the article, cleaning that never empties a body, review flags, Drupal 7 and date
 
 
 class ExtractionError(IomArchiveError):
-    """A page from which no release could be extracted (the raw page is kept for re-extraction)."""
+    """A page from which no release could be extracted (the raw page is kept for re-extraction).
+
+    A run records it per page; ``scrape extract`` exits with 3 (the one page failed)."""
+
+    exit_code = ExitCode.PARTIAL
 
 
 @dataclass

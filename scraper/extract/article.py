@@ -14,7 +14,7 @@ from scraper.config import Hints
 from scraper.extract import selectors
 from scraper.extract.blocks import inline_text
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
-from scraper.text.dates import drupal_date, parse_date
+from scraper.text.dates import drupal_date, parse_date, placed_date
 
 
 def article_scope(content: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -> LexborNode:
@@ -75,7 +75,7 @@ def _date_in(text: str, lang: str | None, settings: ExtractionSettings = DEFAULT
         return drupal_date(text)  # a byline: "Submitted by <name> on Thu, 07/30/2020 - 10:15"
     if len(text) < settings.date_text_min_chars:
         return None
-    return parse_date(_unlabelled(text, settings), lang)
+    return placed_date(text) or parse_date(_unlabelled(text, settings), lang)
 
 
 def _unlabelled(text: str, settings: ExtractionSettings = DEFAULT_SETTINGS) -> str:
@@ -96,6 +96,8 @@ def _first_date_after_title(
             continue
         if not seen_title or node.tag in ("p", "li") or not node.is_element_node:
             continue
+        if node.parent is not None and node.parent.tag in ("p", "li"):
+            continue  # inline text of a paragraph (a dateline in <strong>), not a date line of its own
         looked_at += 1
         if looked_at > settings.max_date_candidates:
             break

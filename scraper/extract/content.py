@@ -11,6 +11,7 @@ furniture.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,7 +64,10 @@ def find_content(
     of the same kind (learned template blocks do not vote; the page's titles, :func:`page_titles`,
     tell which ``<h1>`` is the article's).
     """
-    for selector in ((hints.content,) if hints.content else ()) + selectors.CONTENT:
+    known = ((hints.content,) if hints.content else ()) + selectors.CONTENT
+    if tree.css_first(_any_of(known)) is None:
+        known = ()  # one query tells that none matches (the page goes to the scorer)
+    for selector in known:
         matches = {node.mem_id: node for node in tree.css(selector) if _text_length(node) > 0}
         if matches:
             best = max(matches.values(), key=_text_length)
@@ -76,6 +80,11 @@ def find_content(
     if best is None:
         return None
     return Content(scored.assemble(best), False, best)
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(selectors_: tuple[str, ...]) -> str:
+    return f":is({', '.join(selectors_)})"
 
 
 def best_scored_block(
@@ -518,7 +527,8 @@ def remove_pull_quotes(parts: list[LexborNode], settings: ExtractionSettings = D
     for quote in quotes:
         spoken = [node.text(deep=True, separator=" ") for node in quote.css("p")] or [quote.text(deep=True, separator=" ")]
         words = clean.words(" ".join(spoken))
-        if len(words) < settings.pull_quote_min_words or clean.occurrences(said, " ".join(words)) < 2:
+        phrase = " ".join(words)
+        if len(words) < settings.pull_quote_min_words or said.count(phrase) < 2 or clean.occurrences(said, phrase) < 2:
             continue
         outer = quote.parent if quote.parent is not None and quote.parent.tag in ("figure", "aside") else quote
         if all(outer.mem_id != part.mem_id for part in parts):

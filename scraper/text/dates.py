@@ -29,6 +29,7 @@ from scraper.text.normalize import collapse_whitespace, fold_digits, primary_sub
 __all__ = [
     "DEFAULT_LANGUAGES",
     "drupal_date",
+    "placed_date",
     "KK_MONTHS",
     "MIN_YEAR",
     "max_year",
@@ -134,6 +135,9 @@ _WEEKDAY_RES: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
 )
 
 
+# A place before a date, as a dateline starts: "bishkek, 19 march 2025" (no digits in the place).
+_PLACE_PREFIX_RE = re.compile(r"^[^\d,]{2,40},\s*([^,]+)$")
+
 # Drupal's default "medium" date format, "D, m/d/Y - H:i": "Thu, 07/30/2020 - 10:15", month first
 # (Drupal 7 prints it in "Submitted by <name> on …"). The " - H:i" time makes the shape Drupal's;
 # the weekday, when printed, tells month-first from day-first.
@@ -164,6 +168,22 @@ def drupal_date(text: str) -> datetime.date | None:
             return None
         match = _DRUPAL_MEDIUM_RE.search(collapse_whitespace(fold_digits(text)).lower())
         return _drupal_reading(match) if match else None
+    except Exception:  # pragma: no cover - defensive: must never raise
+        return None
+
+
+def placed_date(text: str) -> datetime.date | None:
+    """The date after a place, as a dateline's head prints it ("Bishkek, 19 March 2025",
+    "Бишкек, 19 марта 2025 года", "Бішкек, 2025 жылғы 19 наурыз"), in the forms read without
+    dateparser (English and Russian month names, Kazakh forms, numeric); else None. Never raises."""
+    try:
+        if not isinstance(text, str) or len(text) > _MAX_DATE_CHARS:
+            return None
+        match = _PLACE_PREFIX_RE.match(collapse_whitespace(fold_digits(text)).lower())
+        if match is None:
+            return None
+        rest = match.group(1).strip()
+        return _parse_numeric(rest)[1] or _parse_kazakh(rest) or _parse_month_name(rest)
     except Exception:  # pragma: no cover - defensive: must never raise
         return None
 

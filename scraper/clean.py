@@ -9,6 +9,7 @@ citation notices at the end are not body text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from scraper.text import normalize
@@ -29,6 +30,7 @@ __all__ = [
     "is_notice",
     "join_blocks",
     "normalize_space",
+    "said",
     "same_text",
     "word_count",
     "words",
@@ -53,7 +55,13 @@ def clean_block(block: str) -> str:
 
 def same_text(a: str, b: str) -> bool:
     """Whether two strings say the same, ignoring case, punctuation and spacing."""
-    return words(a) == words(b)
+    return said(a) == said(b)
+
+
+@functools.lru_cache(maxsize=4096)  # a page's blocks are compared several times (captions, repeats, title)
+def said(text: str) -> str:
+    """What a text says: its :func:`words` joined by single spaces (case, punctuation, spacing ignored)."""
+    return " ".join(words(text))
 
 
 # A block that says nothing but this labels an advertising slot (the slot itself is empty).
@@ -111,13 +119,13 @@ def drop_repeats(blocks: list[str], min_words: int = 6) -> list[str]:
     """Drop a block that another block of the body says again: a pull quote repeating a sentence,
     a summary repeating the lead. Only blocks of ``min_words`` words or more are compared (case,
     punctuation and spacing ignored); of two equal blocks the first stays."""
-    said = [" ".join(words(block)) for block in blocks]
-    everything = "\x00".join(said)
+    sayings = [said(block) for block in blocks]
+    everything = "\x00".join(sayings)
     copies: dict[str, int] = {}
-    for text in said:
+    for text in sayings:
         copies[text] = copies.get(text, 0) + 1
     kept, seen = [], set()
-    for block, text in zip(blocks, said):
+    for block, text in zip(blocks, sayings):
         if text.count(" ") + 1 >= min_words and (
                 text in seen or (everything.count(text) > copies[text] and occurrences(everything, text) > copies[text])):
             continue  # an earlier equal block, or a part of a longer one

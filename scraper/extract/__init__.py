@@ -31,7 +31,7 @@ from scraper.config import Hints
 from scraper.extract.article import article_scope, drop_leading_dates, find_title, visible_date
 from scraper.extract.blocks import Block, blocks_of, drop_template_blocks, inline_text, main_segment, text_blocks
 from scraper.extract.body import Body, body_blocks
-from scraper.extract.boilerplate import remove_boilerplate
+from scraper.extract.boilerplate import remove_boilerplate, remove_structure
 from scraper.extract.bounds import parse_within_bounds
 from scraper.extract.content import (
     Content,
@@ -46,13 +46,14 @@ from scraper.extract.content import (
 from scraper.extract.keys import block_key
 from scraper.extract.media import attachments, drop_captions, images, tags
 from scraper.extract.metadata import alternates, canonical_url, meta_published_date, node_id, page_language
+from scraper.extract import titles as titles_module
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 from scraper.text.datelines import Dateline, split_dateline
 
 __all__ = [
     "DEFAULT_SETTINGS", "EXTRACTOR_VERSION", "Block", "Body", "Content", "Extracted", "ExtractionError", "ExtractionSettings",
     "alternates", "article_scope", "attachments", "best_scored_block", "block_key", "blocks_of",
-    "canonical_url", "drop_captions", "drop_leading_dates", "drop_template_blocks", "extract",
+    "canonical_url", "clear_caches", "drop_captions", "drop_leading_dates", "drop_template_blocks", "extract",
     "find_content", "find_title", "images", "inline_text", "lead_paragraphs", "link_density",
     "main_segment", "meta_published_date", "node_id", "page_language", "page_titles",
     "remove_boilerplate", "remove_furniture", "tags", "text_blocks", "visible_date",
@@ -130,8 +131,9 @@ def extract(
     versions = alternates(tree, page_url)
     node = node_id(tree)
 
-    remove_boilerplate(tree, settings)
-    content = find_content(tree, hints, template, settings)
+    titles = page_titles(tree)
+    furniture = remove_structure(tree, settings, titles)
+    content = find_content(tree, hints, template, settings, titles, furniture)
     if content is None:
         raise ExtractionError("no block of article text found")
     scope = article_scope(content.best, settings)
@@ -161,9 +163,10 @@ def extract(
         source = "dateline" if published else None
     text = clean.join_blocks(blocks)
     review = body.review
-    words = clean.word_count(text)
-    if review is None and words < settings.review_min_words:
-        review = f"short body: {words} words, fewer than {settings.review_min_words}"
+    if review is None and len(text.split()) < 2 * settings.review_min_words:  # else surely long enough
+        words = clean.word_count(text)
+        if words < settings.review_min_words:
+            review = f"short body: {words} words, fewer than {settings.review_min_words}"
 
     return Extracted(
         url=canonical,
@@ -180,6 +183,15 @@ def extract(
         tags=found_tags,
         review=review,
     )
+
+
+def clear_caches() -> None:
+    """Empty the extractor's caches (block keys, what a text says, which ``<h1>`` says the title).
+    They hold what recurs across a site's pages (its chrome); a benchmark that extracts the same
+    pages again and again empties them between passes, so that it measures pages seen once."""
+    block_key.cache_clear()
+    clean.said.cache_clear()
+    titles_module._title_index.cache_clear()
 
 
 def _dateline_date(blocks: list[str], first: Dateline | None, lang: str | None,

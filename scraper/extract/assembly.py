@@ -31,10 +31,11 @@ _KIND_ATTRIBUTES = ("data-component", "data-block-type", "data-type", "itemprop"
 
 
 def _tokens(node: LexborNode) -> frozenset[str]:
-    classes = (node.attributes.get("class") or "").split()
+    attributes = node.attributes
+    classes = (attributes.get("class") or "").split()
     tokens = {token for token in classes if token not in _GENERIC_CLASSES and not token[-1:].isdigit()}
     for name in _KIND_ATTRIBUTES:
-        value = node.attributes.get(name)
+        value = attributes.get(name)
         if value:
             tokens.add(f"{name}={value}")
     if not tokens and classes:  # only layout helpers: the exact class list is the kind
@@ -45,12 +46,11 @@ def _tokens(node: LexborNode) -> frozenset[str]:
 def same_kind(a: LexborNode, b: LexborNode) -> bool:
     """Blocks of one kind: the same tag and a class token (or ``data-component`` …) in common, or
     both without class. Layout helpers (``clearfix``, ``row`` …) and numbered tokens do not count."""
-    if a.tag != b.tag:
-        return False
-    tokens_a, tokens_b = _tokens(a), _tokens(b)
-    if not tokens_a and not tokens_b:
-        return True
-    return bool(tokens_a & tokens_b)
+    return a.tag == b.tag and _kin_tokens(_tokens(a), _tokens(b))
+
+
+def _kin_tokens(tokens_a: frozenset[str], tokens_b: frozenset[str]) -> bool:
+    return bool(tokens_a & tokens_b) if tokens_a or tokens_b else True
 
 
 def is_story(node: LexborNode) -> bool:
@@ -73,27 +73,35 @@ def assemble(
     limit: LexborNode | None,
     is_content: Callable[[LexborNode], bool],
     settings: ExtractionSettings = DEFAULT_SETTINGS,
+    levels: dict[int, tuple[list[LexborNode], list[int]]] | None = None,
 ) -> list[LexborNode]:
     """``best`` and its siblings of the same kind that hold content, in document order.
 
     Climbs from ``best`` to ``limit`` (the article around it; its own siblings are other stories
     and are never looked at). At each level the block on the path is joined by its element
     siblings of the same kind for which ``is_content`` holds; the path block keeps what was
-    assembled below it.
+    assembled below it. ``levels`` caches, per path block, its siblings and the ids of its kin
+    (candidates of one page share most of their path).
     """
     parts = [best]
     node = best
+    levels = {} if levels is None else levels
     while node.parent is not None and (limit is None or node.mem_id != limit.mem_id) and node.tag not in ("body", "html"):
         parent = node.parent
-        siblings = [child for child in parent.iter() if child.is_element_node]
-        kin = [child for child in siblings
-               if child.mem_id != node.mem_id and same_kind(child, node) and is_content(child)]
+        if node.mem_id not in levels:
+            siblings = [child for child in parent.iter() if child.is_element_node]
+            kind, tag = _tokens(node), node.tag
+            levels[node.mem_id] = (siblings, [
+                child.mem_id for child in siblings
+                if child.mem_id != node.mem_id and child.tag == tag and _kin_tokens(kind, _tokens(child))
+                and is_content(child)])
+        siblings, kin = levels[node.mem_id]
         if kin:
             joined: list[LexborNode] = []
             for child in siblings:
                 if child.mem_id == node.mem_id:
                     joined.extend(parts)
-                elif any(child.mem_id == k.mem_id for k in kin):
+                elif child.mem_id in kin:
                     joined.append(child)
             parts = joined
         if parent.tag in ("body", "html") or limit is None:

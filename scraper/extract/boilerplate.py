@@ -14,7 +14,7 @@ from scraper.extract import selectors
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 from scraper.extract.titles import page_titles, title_heading
 
-_NON_TEXT_SELECTOR = ", ".join(selectors.NON_TEXT)
+_NON_TEXT_TAGS = list(selectors.NON_TEXT)
 _STRUCTURE_TAGS = frozenset(selectors.STRUCTURE)
 _RULES_SELECTOR = ", ".join(selectors.STRUCTURE + selectors.WRAPPERS + selectors.BOILERPLATE)
 
@@ -32,8 +32,10 @@ def _grouped(rules: tuple[str, ...]) -> str:
 _BOILERPLATE_HINTS_SELECTOR = _grouped(selectors.BOILERPLATE_HINTS)
 
 
-def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS) -> None:
-    """Remove navigation and page furniture in place.
+def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS,
+                       titles: tuple[str, ...] | None = None) -> None:
+    """Remove navigation and page furniture in place: :func:`remove_structure`, then the class-name
+    hints on the whole page (:meth:`Furniture.remove_hinted`).
 
     No rule ever removes ``<html>``, ``<body>``, ``<main>``, or an ancestor of ``<main>`` or of the
     page's title heading (:func:`protected`). Element rules (``nav``, ``header`` …) remove what they
@@ -42,13 +44,43 @@ def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DE
     (:data:`~scraper.extract.selectors.BOILERPLATE`, :data:`~scraper.extract.selectors.BOILERPLATE_HINTS`)
     remove only small blocks: a page-wide ``<form>`` or a ``<body class="cookies-not-set">`` stays.
     An element matched only by a hint also stays when it holds a run of paragraphs: a body whose
-    class says "teaser" or "share" is a body.
+    class says "teaser" or "share" is a body. ``titles``: the page's titles (:func:`page_titles`),
+    when the caller has them already.
     """
+    furniture = remove_structure(tree, settings, titles)
+    if furniture is not None and tree.body is not None:
+        furniture.remove_hinted(tree.body)
+
+
+class Furniture:
+    """What the hint rules need once the structural rules have run: the protected elements and the
+    page's size (the largest block a rule may remove)."""
+
+    def __init__(self, keep: set[int], limit: float, settings: ExtractionSettings):
+        self.keep, self.limit, self.settings = keep, limit, settings
+
+    def remove_hinted(self, root: LexborNode, spare: set[int] = frozenset()) -> None:
+        """Remove the elements under ``root`` matched by a class-name hint
+        (:data:`~scraper.extract.selectors.BOILERPLATE_HINTS`) that are small and hold no run of
+        paragraphs; never a protected element nor one in ``spare``."""
+        keep = self.keep | spare if spare else self.keep
+        hinted = _small(root.css(_BOILERPLATE_HINTS_SELECTOR), keep, self.limit)
+        if hinted:
+            holding: set[int] = set()
+            for outer in outermost(hinted):
+                holding |= paragraph_run_holders(outer, self.settings)
+            decompose_outermost({key: node for key, node in hinted.items() if key not in holding})
+
+
+def remove_structure(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS,
+                     titles: tuple[str, ...] | None = None) -> Furniture | None:
+    """The element, attribute and name rules of :func:`remove_boilerplate` (not the hints), in
+    place; returns what the hint rules need (None for a page without ``<body>``)."""
     body = tree.body
     if body is None:
-        return
-    decompose_outermost({node.mem_id: node for node in tree.css(_NON_TEXT_SELECTOR)})
-    keep = protected(tree)
+        return None
+    tree.strip_tags(_NON_TEXT_TAGS)  # with their content, in one pass of the parser
+    keep = protected(tree, titles)
     limit = settings.small_block_max_share * max(_text_length(body), 1)
     doomed: dict[int, LexborNode] = {}
     named: list[LexborNode] = []
@@ -62,22 +94,17 @@ def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DE
             named.append(node)
     doomed.update(_small(named, keep, limit))
     decompose_outermost(doomed)
-    hinted = _small(body.css(_BOILERPLATE_HINTS_SELECTOR), keep, limit)
-    if hinted:
-        holding: set[int] = set()
-        for outer in outermost(hinted):
-            holding |= paragraph_run_holders(outer, settings)
-        decompose_outermost({key: node for key, node in hinted.items() if key not in holding})
+    return Furniture(keep, limit, settings)
 
 
-def protected(tree: LexborHTMLParser) -> set[int]:
+def protected(tree: LexborHTMLParser, titles: tuple[str, ...] | None = None) -> set[int]:
     """Ids of the elements no boilerplate rule may remove: ``<html>``, ``<body>``, every ``<main>``
     (and ``[role=main]``) with its ancestors, and the ancestors of the title heading (the ``<h1>``
     saying the page's title, else the first ``<h1>``)."""
     keep: set[int] = set()
     anchors = list(tree.css("main, [role=main]"))
     headings = tree.css("h1")
-    heading = title_heading(headings, page_titles(tree)) or (headings[0] if headings else None)
+    heading = title_heading(headings, page_titles(tree) if titles is None else titles) or (headings[0] if headings else None)
     for node in anchors:
         keep.add(node.mem_id)
     if heading is not None:

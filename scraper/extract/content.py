@@ -22,7 +22,7 @@ from scraper import clean
 from scraper.config import Hints
 from scraper.extract import selectors
 from scraper.extract.assembly import assemble, is_story, story
-from scraper.extract.boilerplate import decompose_outermost, outermost
+from scraper.extract.boilerplate import Furniture, decompose_outermost, outermost
 from scraper.extract.keys import block_key
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 from scraper.extract.titles import page_titles, title_heading
@@ -35,6 +35,8 @@ __all__ = [
 _UNIT_SELECTOR = ", ".join(["h1", selectors.PARAGRAPHS, *sorted(selectors.TEXT_CONTAINERS | {"body"})])
 _PARAGRAPH_TAGS = frozenset(tag.strip() for tag in selectors.PARAGRAPHS.split(","))
 _FURNITURE_SELECTOR = ", ".join(selectors.CONTENT_FURNITURE + selectors.MEDIA_FURNITURE)
+_CAPTION_SELECTOR = ":is({})".format(", ".join(
+    [*selectors.CAPTION_CONTAINERS, *(f"[class*={word}]" for word in selectors.CAPTION_CLASS_WORDS)]))
 
 
 @dataclass
@@ -55,6 +57,8 @@ def find_content(
     hints: Hints,
     template: frozenset[str] = frozenset(),
     settings: ExtractionSettings = DEFAULT_SETTINGS,
+    titles: tuple[str, ...] | None = None,
+    furniture: Furniture | None = None,
 ) -> Content | None:
     """The body's parts, or None when the page has no text.
 
@@ -63,6 +67,10 @@ def find_content(
     teaser's body field belongs to another article). Else the best-scored block and its siblings
     of the same kind (learned template blocks do not vote; the page's titles, :func:`page_titles`,
     tell which ``<h1>`` is the article's).
+
+    ``furniture`` (from :func:`scraper.extract.boilerplate.remove_structure`): the class-name hints
+    are applied here, to the article around known body fields (sparing them and their ancestors),
+    else to the whole page before scoring. None: they were applied already.
     """
     known = ((hints.content,) if hints.content else ()) + selectors.CONTENT
     if tree.css_first(_any_of(known)) is None:
@@ -73,9 +81,15 @@ def find_content(
             best = max(matches.values(), key=_text_length)
             own = story(best)
             own_id = own.mem_id if own is not None else None
-            parts = [node for node in outermost(matches) if _story_id(node) == own_id]
-            return Content(parts or [best], True, best)
-    scored = _Scorer(tree.body, template, lambda: page_titles(tree), settings) if tree.body is not None else None
+            parts = [node for node in outermost(matches) if _story_id(node) == own_id] or [best]
+            if furniture is not None:
+                furniture.remove_hinted(_article_limit(best, settings) or best, _lines_of(parts))
+            return Content(parts, True, best)
+    if furniture is not None and tree.body is not None:
+        furniture.remove_hinted(tree.body)
+    if titles is None:
+        titles = page_titles(tree)
+    scored = _Scorer(tree.body, template, titles, settings) if tree.body is not None else None
     best = scored.best() if scored is not None else None
     if best is None:
         return None
@@ -99,6 +113,16 @@ def best_scored_block(
     siblings of the same kind).
     """
     return _Scorer(root, template, titles, settings).best() if root is not None else None
+
+
+def _lines_of(nodes: list[LexborNode]) -> set[int]:
+    """The ids of ``nodes`` and of all their ancestors."""
+    ids: set[int] = set()
+    for node in nodes:
+        while node is not None and node.mem_id not in ids:
+            ids.add(node.mem_id)
+            node = node.parent
+    return ids
 
 
 def _story_id(node: LexborNode) -> int | None:
@@ -157,6 +181,9 @@ class _Scorer:
         self.units: list[_Unit] = []
         self.headings: list[tuple[int, LexborNode]] = []
         self._weights: dict[int, float] = {}
+        self._kin: dict[int, bool] = {}  # sibling block -> whether it holds body text (assembly)
+        self._ancestries: dict[int, set[int]] = {}
+        self._levels: dict[int, tuple[list[LexborNode], list[int]]] = {}  # assembly, per path block
         self._lines: dict[int, set[int]] | None = None  # scored block -> its ids up the tree (a few levels)
         self._count()
         self.title = self._title_heading()
@@ -165,6 +192,7 @@ class _Scorer:
 
     def _count(self) -> None:
         settings, heading = self.settings, None
+        captions = {node.mem_id for node in self.root.css(_CAPTION_SELECTOR)}
         for index, node in enumerate(self.root.css(_UNIT_SELECTOR)):
             tag = node.tag
             if tag == "h1":
@@ -173,7 +201,7 @@ class _Scorer:
                 continue
             if tag in _PARAGRAPH_TAGS:
                 text = clean.normalize_space(node.text(deep=True, separator=" "))
-                if not self._votes(text) or _in_caption(node):
+                if not self._votes(text) or _in_caption(node, captions):
                     continue
                 points, container = _points(text, settings), False
             else:
@@ -181,7 +209,7 @@ class _Scorer:
                     continue
                 runs, has_blocks = _own_runs(node)
                 runs = [run for run in runs if self._votes(run)]
-                if not runs or _in_caption(node):
+                if not runs or _in_caption(node, captions):
                     continue
                 points = sum(_points(run, settings) for run in runs)
                 container = has_blocks or len(runs) > 1
@@ -228,7 +256,7 @@ class _Scorer:
             return weights[key]
 
         if self.title is not None:
-            ranked = self._near_title(ranked, weighted)
+            ranked = self._near_title(ranked)
         # a block of teasers with their own linked headlines is not the body, unless nothing else
         # on the page comes near it (a body with linked sub-headings, the only text of its page)
         first = max(ranked[:top], key=weighted)
@@ -245,28 +273,29 @@ class _Scorer:
             teasers.add(best)
         return self.nodes[first]
 
-    def _near_title(self, ranked: list[int], weighted: Callable[[int], float]) -> list[int]:
+    def _near_title(self, ranked: list[int]) -> list[int]:
         """The candidates inside the title's own container: the closest ancestor of the title
         heading holding a candidate that scores at least ``settings.title_container_min_share``
         of the best (another article's box in a side column, with longer paragraphs, is outside)."""
-        pool = ranked[:2 * self.settings.top_candidates]
-        floor = self.settings.title_container_min_share * max(weighted(key) for key in pool[:self.settings.top_candidates])
-        lines = {key: self._ancestry(key) for key in pool}
+        pool = ranked[:self.settings.top_candidates]
+        floor = self.settings.title_container_min_share * max(self._weighted(key) for key in pool)
+        strong = {key: self._ancestry(key) for key in pool if self._weighted(key) >= floor}
         node = self.title.parent
         while node is not None and node.tag != "html":
-            inside = [key for key in pool if node.mem_id in lines[key]]
-            if any(weighted(key) >= floor for key in inside):
-                return inside + [key for key in ranked[len(pool):] if node.mem_id in self._ancestry(key)]
+            if any(node.mem_id in line for line in strong.values()):
+                return [key for key in pool if node.mem_id in self._ancestry(key)]
             node = node.parent
         return ranked
 
     def _ancestry(self, key: int) -> set[int]:
         """A candidate's id and the ids of all its ancestors."""
-        line, node = set(), self.nodes[key]
-        while node is not None:
-            line.add(node.mem_id)
-            node = node.parent
-        return line
+        if key not in self._ancestries:
+            line, node = set(), self.nodes[key]
+            while node is not None:
+                line.add(node.mem_id)
+                node = node.parent
+            self._ancestries[key] = line
+        return self._ancestries[key]
 
     def _preferences(self) -> list[Callable[[int], bool]]:
         """Tests a candidate should pass, in order, each dropped when no candidate passes it."""
@@ -314,9 +343,15 @@ class _Scorer:
     def assemble(self, best: LexborNode) -> list[LexborNode]:
         """``best`` with its siblings of the same kind that hold body text (see
         :func:`scraper.extract.assembly.assemble`), up to the article around it."""
-        return assemble(best, _article_limit(best, self.settings), self._is_kin_content, self.settings)
+        return assemble(best, _article_limit(best, self.settings), self._is_kin_content, self.settings, self._levels)
 
     def _is_kin_content(self, node: LexborNode) -> bool:
+        key = node.mem_id
+        if key not in self._kin:
+            self._kin[key] = self._kin_test(node)
+        return self._kin[key]
+
+    def _kin_test(self, node: LexborNode) -> bool:
         settings = self.settings
         length = _text_length(node)
         if length < settings.kin_min_chars or link_density(node) > settings.kin_max_link_density:
@@ -383,15 +418,13 @@ def _own_runs(node: LexborNode) -> tuple[list[str], bool]:
     return runs, has_blocks
 
 
-def _in_caption(node: LexborNode, depth: int = 4) -> bool:
-    """Whether ``node`` is (in) a caption, credit or gallery: its text is not body text."""
+def _in_caption(node: LexborNode, captions: set[int], depth: int = 4) -> bool:
+    """Whether ``node`` is (in, ``depth`` levels up at most) a caption, credit or gallery
+    (``captions``: their ids): its text is not body text."""
     for _ in range(depth):
-        if node is None or node.tag in ("body", "html"):
+        if node is None:
             return False
-        if node.tag in selectors.CAPTION_CONTAINERS:
-            return True
-        classes = (node.attributes.get("class") or "").lower()
-        if classes and any(word in classes for word in selectors.CAPTION_CLASS_WORDS):
+        if node.mem_id in captions:
             return True
         node = node.parent
     return False

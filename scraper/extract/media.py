@@ -72,10 +72,10 @@ def _caption(img: LexborNode, settings: ExtractionSettings = DEFAULT_SETTINGS) -
 
 def drop_captions(blocks: list[str], found_images: list[dict[str, str]]) -> list[str]:
     """Image captions printed in the text flow; they are kept with the image instead."""
-    captions = {" ".join(clean.words(image["caption"])) for image in found_images if image["caption"]}
+    captions = {clean.said(image["caption"]) for image in found_images if image["caption"]}
     if not captions:
         return blocks
-    return [block for block in blocks if " ".join(clean.words(block)) not in captions]
+    return [block for block in blocks if clean.said(block) not in captions]
 
 
 def attachments(scope: LexborNode, page_url: str) -> list[dict[str, str]]:

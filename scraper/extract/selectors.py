@@ -47,8 +47,8 @@ BOILERPLATE = (
 # small blocks and never to the protected elements.
 BOILERPLATE_HINTS = (
     "[class*=breadcrumb]", "[id*=breadcrumb]",
-    "ul.menu", ".menu--main", "[class*=mega-menu]", "[id*=navigation]", "[class*=navbar]", "[class*=block-menu]",
-    "[class*=language-switcher]", "[class*=block-language]", "[class*=lang-switch]",
+    "[class*=menu]", "[id*=navigation]", "[class*=navbar]",
+    "[class*=language]", "[class*=lang-switch]",
     "[class*=related]", "[id*=related]", "[class*=teaser]",
     "[class*=share]", "[class*=social]", "[class*=newsletter]", "[class*=subscribe]",
     "[class*=sdg]", "[class*=footer]", "[class*=region-header]", "[class*=navigation]",
@@ -59,7 +59,7 @@ BOILERPLATE_HINTS = (
     "[class*=comment]", "[id^=comment]",
     # author boxes, promotions and calls to action, sidebars, widgets, tickers,
     # "read more" / "most read" / "recommended" lists, citation and copyright boxes
-    "[class*=author]", "[class*=promo]", "[class~=cta]", "[class*=-cta]", "[class*=cta-]",
+    "[class*=author]", "[class*=promo]", "[class*=cta]",
     "[class*=signup]", "[class*=sign-up]", "[class*=paywall]", "[class*=donate]",
     "[class*=sidebar]", "[id*=sidebar]", "[class*=widget]", "[class*=ticker]", "[class*=banner]",
     "[class*=read-more]", "[class*=readmore]", "[class*=more-from]", "[class*=recommend]", "[class*=popular]",
@@ -102,8 +102,9 @@ TITLE = ("article h1", "main h1", "h1.page-title", "h1")
 # Paragraph-like elements whose text votes for the block around them (text directly in a
 # ``<div>``, ``<td>`` … votes too, see scraper.extract.content).
 PARAGRAPHS = "p, pre, blockquote, li"
-# Elements whose own text (outside child blocks) can be a paragraph or a run of ``<br>`` lines.
-TEXT_CONTAINERS = frozenset({"div", "td", "section", "article", "main", "center", "font", "dd", "span"})
+# Elements whose own text (outside child blocks) can be a paragraph or a run of ``<br>`` lines
+# (text in an inline element, a <span> or <font>, counts as its block's own text).
+TEXT_CONTAINERS = frozenset({"div", "td", "section", "article", "main", "center", "dd"})
 # Inline elements: part of the line they sit in.
 INLINE_TAGS = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark", "q", "s",

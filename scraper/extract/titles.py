@@ -7,6 +7,8 @@ section label or another story's headline (:mod:`scraper.extract.content`).
 
 from __future__ import annotations
 
+import functools
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import clean
@@ -31,17 +33,27 @@ def title_heading(headings: list[LexborNode], titles: tuple[str, ...], min_words
     one-word ``<h1>`` equal to a one-word page title says nothing about where the article is. Of
     several headings, the one sharing the most words with a title wins (the first on a tie).
     """
+    if not headings or not titles:
+        return None
+    index = _title_index(tuple(heading.text(deep=True, separator=" ") for heading in headings), tuple(titles),
+                         min_words)
+    return None if index is None else headings[index]
+
+
+@functools.lru_cache(maxsize=1024)
+def _title_index(headings: tuple[str, ...], titles: tuple[str, ...], min_words: int) -> int | None:
+    """:func:`title_heading` on the texts (the same page asks twice: boilerplate, then content)."""
     wanted = [(f" {' '.join(words)} ", len(words)) for words in (clean.words(title) for title in titles)
               if len(words) >= min_words]
     if not wanted:
         return None
     best, best_shared = None, 0
-    for heading in headings:
-        words = clean.words(heading.text(deep=True, separator=" "))
+    for index, heading in enumerate(headings):
+        words = clean.words(heading)
         if len(words) < min_words:
             continue
         said = f" {' '.join(words)} "
         shared = max((min(len(words), length) for title, length in wanted if said in title or title in said), default=0)
         if shared > best_shared:
-            best, best_shared = heading, shared
+            best, best_shared = index, shared
     return best

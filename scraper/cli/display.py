@@ -78,7 +78,7 @@ class Progress:
                 self.counts["skipped"] += 1
             case events.ReleaseRemoved():
                 self.counts["removed"] += 1
-            case events.Failed() | events.SiteUnreachable():
+            case events.Failed() | events.SiteUnreachable() | events.DeadlineReached():
                 self.counts["failed"] += 1
             case _:
                 return False

@@ -72,12 +72,12 @@ def parse_sitemap(xml_text: str | bytes) -> tuple[list[SitemapEntry], list[str]]
                 depth -= 1
                 if depth != 1:  # only the children of <urlset> / <sitemapindex>
                     continue
-                _take(element, entries, nested)
-                root.clear()  # a 50 MB sitemap never sits in memory as a tree
                 if len(entries) + len(nested) >= MAX_SITEMAP_URLS:
                     log.warning("sitemap lists more than %d URLs (the protocol's limit); the rest is ignored",
                                 MAX_SITEMAP_URLS)
                     return entries, nested
+                _take(element, entries, nested)
+                root.clear()  # a 50 MB sitemap never sits in memory as a tree
         parser.close()
     except ET.ParseError as exc:
         log.warning("sitemap is not valid XML (%s); %d entries read before the error", exc, len(entries) + len(nested))

@@ -10,7 +10,8 @@ the whole run. The walks stay as they are; their input is bounded here instead:
 
 - **size**: at most :data:`MAX_HTML_CHARS` characters (twice the default fetch cap ``max_page_bytes``);
 - **depth before parsing**: the nesting estimated from the raw markup
-  (:func:`scraper.text.markup.estimated_depth`) at most :data:`MAX_ESTIMATED_DEPTH`, because the
+  (:func:`scraper.text.markup.estimated_depth`, for pages over 100,000 characters: smaller ones
+  parse in under a second however they nest) at most :data:`MAX_ESTIMATED_DEPTH`, because the
   parser itself needs time that grows with the square of the depth (100,000 nested ``<div>``: 20 s);
 - **depth after parsing**: the parsed tree at most :data:`MAX_DEPTH` elements deep, measured without
   recursion (real IOM pages nest 15 to 40 deep; browsers flatten trees past 512).
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.text.markup import estimated_depth
+from scraper.text.markup import SCAN_ABOVE_CHARS, estimated_depth
 
 __all__ = ["MAX_DEPTH", "MAX_ESTIMATED_DEPTH", "MAX_HTML_CHARS", "check_bounds", "parse_within_bounds", "tree_depth"]
 
@@ -44,7 +45,7 @@ def parse_within_bounds(html: str) -> LexborHTMLParser:
     """Parse ``html`` if it is within the bounds; raises :class:`~scraper.extract.ExtractionError` if not."""
     if len(html) > MAX_HTML_CHARS:
         raise _refuse(f"page too large to extract: {len(html):,} characters (at most {MAX_HTML_CHARS:,})")
-    estimate = estimated_depth(html, MAX_ESTIMATED_DEPTH)
+    estimate = estimated_depth(html, MAX_ESTIMATED_DEPTH) if len(html) > SCAN_ABOVE_CHARS else 0
     if estimate > MAX_ESTIMATED_DEPTH:
         raise _refuse(f"page nested too deeply to extract: its markup opens more than {MAX_ESTIMATED_DEPTH} "
                       f"elements inside one another (at most {MAX_DEPTH} levels are read); not parsed")

@@ -6,6 +6,7 @@ from scraper.fetch.client import (
     FetchError,
     Fetcher,
     FetchSettings,
+    OffSiteRedirect,
     Response,
     RobotsDisallowed,
     RobotsUnreachable,
@@ -16,6 +17,6 @@ from scraper.fetch.client import (
 )
 
 __all__ = [
-    "FetchError", "Fetcher", "FetchSettings", "Response", "RobotsDisallowed", "RobotsUnreachable",
+    "FetchError", "Fetcher", "FetchSettings", "OffSiteRedirect", "Response", "RobotsDisallowed", "RobotsUnreachable",
     "RunDeadlineReached", "decode_body", "looks_truncated", "retry_after_seconds",
 ]

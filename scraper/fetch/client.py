@@ -74,6 +74,15 @@ class RobotsDisallowed(FetchError):
     """The site's robots.txt does not allow this URL for our user agent; it was not requested."""
 
 
+class OffSiteRedirect(FetchError):
+    """A redirect to a host outside the configured sites (another site, ``localhost``, a metadata
+    address): not followed. ``target`` is where it pointed."""
+
+    def __init__(self, url: str, cause: str, target: str):
+        super().__init__(url, cause)
+        self.target = target
+
+
 class RobotsUnreachable(RobotsDisallowed):
     """Not requested because the host's robots.txt could not be read (5xx, no answer): RFC 9309 then
     disallows the whole host for this run. A failure (retried next run), not the site's choice."""
@@ -295,7 +304,13 @@ class Fetcher:
                 raise RobotsDisallowed(current, "disallowed by the site's robots.txt; not requested")
             response = self._get_with_retries(current, headers, max_bytes)
             if response.status in (301, 302, 303, 307, 308) and response.location:
-                current = urljoin(current, response.location)
+                target = urljoin(current, response.location)
+                try:
+                    self._check_host(target)
+                except FetchError as exc:
+                    raise OffSiteRedirect(url, f"redirected to {target}: {exc.cause.removesuffix('; not requested')}"
+                                               "; not followed", target) from None
+                current = target
                 continue
             return Response(
                 url=current,

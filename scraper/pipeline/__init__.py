@@ -23,7 +23,6 @@ from archive.lock import ArchiveLock
 from archive.store import Archive
 from scraper.config import Config
 from scraper.dedupe.identity import Deduplicator
-from scraper.extract import ExtractionError
 from scraper.extract.bounds import check_bounds
 from scraper.extract.templates import page_block_keys
 from scraper.fetch import Fetcher, FetchSettings, RunDeadlineReached
@@ -125,9 +124,12 @@ def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> 
 
 
 def _block_keys(html: str) -> set[str]:
-    """The page's text block keys, or none for a page outside the extraction bounds."""
+    """The page's text block keys, or none for a page outside the extraction bounds (or one the
+    block reader fails on: its extraction then says why)."""
     try:
         check_bounds(html)
-    except ExtractionError:
+        return page_block_keys(html)
+    except Exception as exc:  # noqa: BLE001 (one page: its extraction reports it)
+        if is_fatal(exc):
+            raise
         return set()
-    return page_block_keys(html)

@@ -23,7 +23,15 @@ from scraper.discover import Candidate, discover, is_release_url, release_langua
 from scraper.extract import ExtractionError, alternates, extract
 from scraper.extract.bounds import parse_within_bounds
 from scraper.extract.templates import MIN_PAGES, learned_template, page_block_keys
-from scraper.fetch import FetchError, Fetcher, Response, RobotsDisallowed, RobotsUnreachable, RunDeadlineReached
+from scraper.fetch import (
+    FetchError,
+    Fetcher,
+    OffSiteRedirect,
+    Response,
+    RobotsDisallowed,
+    RobotsUnreachable,
+    RunDeadlineReached,
+)
 from scraper.pipeline import events
 from scraper.pipeline.events import RunReport
 from scraper.pipeline.plan import RunPlan, selected_langs
@@ -312,6 +320,18 @@ class SiteCollection:
         except RobotsDisallowed as exc:
             self.report.emit(events.PageDisallowed(candidate.url, str(exc)))
             return None
+        except OffSiteRedirect as exc:
+            if state is None or state["release_id"] is None:  # a new URL leading off the site: a failure
+                self._fail(events.Failed(exc.url, exc.cause, kind="page", site=self.site.key, lang=candidate.lang),
+                           f"{exc.url}: {exc.cause}")
+                return None
+            # an archived release moved off the configured sites: kept as it is, and its turn to be
+            # revalidated comes again only after the others' (not the same failure every night)
+            self._reached()
+            events.log.warning("%s: the archived release now redirects to %s, outside the configured sites; "
+                               "kept as archived, revalidated again after the others", candidate.url, exc.target)
+            self.archive.touch(None, state["page_url"], now)
+            return None
         except FetchError as exc:
             self._fail(events.Failed(exc.url, exc.cause, kind="page", site=self.site.key, lang=candidate.lang),
                        f"{exc.url}: {exc.cause}")
@@ -353,11 +373,14 @@ class SiteCollection:
         )
         try:
             tree = parse_within_bounds(html)
-        except ExtractionError as exc:
+            keys = page_block_keys(html)
+        except Exception as exc:  # noqa: BLE001 (outside the bounds, or a bug: the page is kept all the same)
+            if is_fatal(exc):
+                raise
             events.log.warning("%s: %s; stored raw, not read for template blocks", page.url, exc)
             self.archive.save_fetched_page(page, set())
             return page.url
-        self.archive.save_fetched_page(page, page_block_keys(html))
+        self.archive.save_fetched_page(page, keys)
         if self._unlisted:
             self._follow_alternates(page.url, tree)
         return page.url

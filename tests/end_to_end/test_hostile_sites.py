@@ -17,8 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import subprocess
-import sys
+import sqlite3
 import time
 import zlib
 from pathlib import Path
@@ -446,3 +445,23 @@ def test_releases_left_on_a_former_host_are_kept_and_not_revalidated_forever(tmp
         assert query(db, "SELECT count(*) FROM releases WHERE url LIKE ?", (old.base_url + "%",))[0][0] == len(RECENT)
         assert query(db, "SELECT sum(errors) FROM runs")[0][0] == 0
         assert consistency_problems(db) == []
+
+
+def test_an_archived_release_redirected_off_the_site_is_kept_and_not_failed_every_night(site, tmp_path):
+    config = write_config(tmp_path, site.base_url, revalidate_per_run=3)
+    db = tmp_path / "archive.db"
+    assert run(config, "--since", SINCE).exit_code == 0
+    with sqlite3.connect(db) as conn:  # checked a month ago (runs a second apart would tie on fetched_at)
+        conn.execute("UPDATE pages SET fetched_at = '2026-01-01T00:00:00+00:00'")
+    first_due = [row["url"] for row in query(db, "SELECT r.url FROM releases r JOIN pages p ON p.url = r.url "
+                                                  "ORDER BY p.fetched_at, r.id LIMIT 1")][0]
+    moved = first_due.removeprefix(site.base_url)
+    site.overrides[moved] = Served(301, "text/html", b"", {"Location": "https://www.iom.int" + moved})
+    second = run(config)
+    assert second.exit_code == 0, second.output  # not an error: the release is archived, the site moved it
+    assert "now redirects to https://www.iom.int" in second.output
+    site.reset()
+    third = run(config)
+    assert third.exit_code == 0, third.output
+    assert moved not in site.paths_requested()  # its turn comes again after the others'
+    assert archived_paths(db, site.base_url) >= {moved}

@@ -25,7 +25,7 @@ PAGES = sorted((KAZAKHSTAN / "site" / "news").glob("*.html"))
     ("<a href=x>a" * 2000, 1),
     ("<div><span>unclosed</div>" * 2000, 2),  # an end tag closes what was left open inside it
     ("<br><img src=x><hr>" * 2000, 0),
-    ("<svg>" + "<path d='M0 0'/>" * 3000 + "</svg>", 1),  # self-closing inside svg
+    ("<svg>" + "<path d='M0 0'/>" * 3000 + "</svg>", 0),  # svg subtrees skipped (their self-closing tags close)
     ("<!-- <div><div><div> -->" * 1000 + "<script>" + "<div>" * 2000 + "</script>", 0),  # no tags inside
 ])
 def test_estimated_depth_follows_what_the_parser_keeps_open(html, depth):
@@ -53,7 +53,8 @@ def test_tree_depth_needs_no_recursion():
 
 
 @pytest.mark.parametrize("html, bound", [
-    ("<html><body>" + "<div>" * 2000 + "</body></html>", f"more than {MAX_ESTIMATED_DEPTH} elements"),
+    ("<html><body>" + "<div>" * 30_000 + "</body></html>", f"more than {MAX_ESTIMATED_DEPTH} elements"),
+    ("<html><body>" + "<div>" * 2000 + "</body></html>", f"more than {MAX_DEPTH} levels"),  # small: parsed, then measured
     ("<html><body><p>" + "<b>x" * (MAX_DEPTH + 10) + "</body></html>", f"more than {MAX_DEPTH} levels"),
     ("<html><body>" + "x" * 20_000_001 + "</body></html>", "page too large to extract"),
 ])

@@ -20,7 +20,6 @@ import os
 import sqlite3
 import time
 import zlib
-from pathlib import Path
 
 import pytest
 

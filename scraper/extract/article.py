@@ -59,7 +59,8 @@ def visible_date(
         parsed = parse_date(node.attributes.get("datetime") or "", lang)
         if parsed:
             return parsed
-    for selector in ((hints.date,) if hints.date else ()) + selectors.DATE_ELEMENTS:
+    rules = ((hints.date,) if hints.date else ()) + selectors.DATE_ELEMENTS
+    for selector in rules if scope.css_first(selectors.any_of(rules)) is not None else ():
         for node in scope.css(selector):
             parsed = _date_in(node.text(deep=True), lang, settings)
             if parsed:

@@ -30,6 +30,8 @@ def _grouped(rules: tuple[str, ...]) -> str:
 
 
 _BOILERPLATE_HINTS_SELECTOR = _grouped(selectors.BOILERPLATE_HINTS)
+_OUTERMOST_HINTS_SELECTOR = (f":is({_BOILERPLATE_HINTS_SELECTOR})"
+                             f":not(:is({_BOILERPLATE_HINTS_SELECTOR}):not(html):not(body) *)")
 
 
 def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS,
@@ -64,12 +66,24 @@ class Furniture:
         (:data:`~scraper.extract.selectors.BOILERPLATE_HINTS`) that are small and hold no run of
         paragraphs; never a protected element nor one in ``spare``."""
         keep = self.keep | spare if spare else self.keep
-        hinted = _small(root.css(_BOILERPLATE_HINTS_SELECTOR), keep, self.limit)
-        if hinted:
-            holding: set[int] = set()
-            for outer in outermost(hinted):
-                holding |= paragraph_run_holders(outer, self.settings)
-            decompose_outermost({key: node for key, node in hinted.items() if key not in holding})
+        hinted: dict[int, LexborNode] = {}
+        # the outermost matches, from the parser (a match on <html> or <body> hides none)
+        pending = list(root.css(_OUTERMOST_HINTS_SELECTOR))
+        while pending:
+            node = pending.pop()
+            if node.mem_id not in keep and _text_length(node) <= self.limit:
+                hinted[node.mem_id] = node
+            elif node.tag not in ("html", "body"):  # protected or big: the matches inside it count
+                inner = {n.mem_id: n for n in node.css(_BOILERPLATE_HINTS_SELECTOR) if n.mem_id != node.mem_id}
+                pending.extend(outermost(inner))
+        doomed: dict[int, LexborNode] = {}
+        for outer in hinted.values():
+            holding = paragraph_run_holders(outer, self.settings)
+            if outer.mem_id not in holding:
+                doomed[outer.mem_id] = outer
+            else:  # a body with a furniture name stays; the furniture inside it does not
+                doomed.update((n.mem_id, n) for n in outer.css(_BOILERPLATE_HINTS_SELECTOR) if n.mem_id not in holding)
+        decompose_outermost(doomed)
 
 
 def remove_structure(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS,

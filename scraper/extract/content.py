@@ -11,7 +11,6 @@ furniture.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,7 +72,7 @@ def find_content(
     else to the whole page before scoring. None: they were applied already.
     """
     known = ((hints.content,) if hints.content else ()) + selectors.CONTENT
-    if tree.css_first(_any_of(known)) is None:
+    if tree.css_first(selectors.any_of(known)) is None:
         known = ()  # one query tells that none matches (the page goes to the scorer)
     for selector in known:
         matches = {node.mem_id: node for node in tree.css(selector) if _text_length(node) > 0}
@@ -94,11 +93,6 @@ def find_content(
     if best is None:
         return None
     return Content(scored.assemble(best), False, best)
-
-
-@functools.lru_cache(maxsize=64)
-def _any_of(selectors_: tuple[str, ...]) -> str:
-    return f":is({', '.join(selectors_)})"
 
 
 def best_scored_block(
@@ -200,7 +194,7 @@ class _Scorer:
                 self.headings.append((index, node))
                 continue
             if tag in _PARAGRAPH_TAGS:
-                text = clean.normalize_space(node.text(deep=True, separator=" "))
+                text = " ".join(node.text(deep=True, separator=" ").split())  # only measured and keyed
                 if not self._votes(text) or _in_caption(node, captions):
                     continue
                 points, container = _points(text, settings), False
@@ -421,6 +415,8 @@ def _own_runs(node: LexborNode) -> tuple[list[str], bool]:
 def _in_caption(node: LexborNode, captions: set[int], depth: int = 4) -> bool:
     """Whether ``node`` is (in, ``depth`` levels up at most) a caption, credit or gallery
     (``captions``: their ids): its text is not body text."""
+    if not captions:
+        return False
     for _ in range(depth):
         if node is None:
             return False

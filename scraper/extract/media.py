@@ -96,6 +96,8 @@ def attachments(scope: LexborNode, page_url: str) -> list[dict[str, str]]:
 
 def tags(scope: LexborNode) -> list[str]:
     found: list[str] = []
+    if scope.css_first(selectors.any_of(selectors.TAG_LINKS)) is None:
+        return found
     for selector in selectors.TAG_LINKS:
         for anchor in scope.css(selector):
             text = clean.normalize_space(inline_text(anchor))

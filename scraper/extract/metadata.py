@@ -62,6 +62,8 @@ def node_id(tree: LexborHTMLParser) -> str | None:
 
 
 def meta_published_date(tree: LexborHTMLParser) -> date | None:
+    if tree.css_first(selectors.any_of(selectors.DATE_META)) is None:
+        return None
     for selector in selectors.DATE_META:
         for node in tree.css(selector):
             parsed = parse_date(node.attributes.get("content") or "")

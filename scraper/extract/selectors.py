@@ -6,6 +6,8 @@ None of these is specific to one IOM site. Site-specific hints live in ``config.
 tried first; everything here is the generic fallback.
 """
 
+import functools
+
 # Elements that hold no reader text at all: always removed first.
 NON_TEXT = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "object", "embed",
@@ -139,3 +141,10 @@ BLOCK_TAGS = frozenset({
     "table", "tr", "figure", "figcaption", "address", "dl", "dt", "dd", "main", "center", "hr",
 })
 LIST_TAGS = frozenset({"ul", "ol"})
+
+
+@functools.lru_cache(maxsize=64)
+def any_of(rules: tuple[str, ...]) -> str:
+    """One selector matching what any of ``rules`` matches: a single query tells whether the
+    rules, tried one by one in their order of preference, can match at all."""
+    return f":is({', '.join(rules)})"

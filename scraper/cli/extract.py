@@ -37,8 +37,9 @@ def extract_command(source, as_json, page_url, lang, config_path) -> None:
     """Print the body of one page (or with --json every field), without touching an archive.
 
     SOURCE is an HTML file, - for standard input, or an http(s) URL, fetched politely (robots.txt,
-    the user agent and limits of the config when there is one; else the defaults). Exit 3 when
-    the page holds no article to extract.
+    the user agent and limits of the config when there is one; else the defaults). A body that
+    may be incomplete (too short, or cleaning had to fall back) is printed with a warning on
+    stderr. Exit 3 when the page holds no article to extract.
 
     \b
     Examples:
@@ -59,6 +60,8 @@ def extract_command(source, as_json, page_url, lang, config_path) -> None:
         page_url = page_url or path.resolve().as_uri()
     page_url = page_url or "http://localhost/"
     extracted = extract(html, page_url, lang_hint=lang, hints=_hints(config, page_url))
+    if extracted.needs_review:
+        click.echo(f"warning: {page_url}: {extracted.review}; check the text against the page", err=True)
     click.echo(json.dumps(as_record(extracted), ensure_ascii=False, indent=2) if as_json else extracted.body)
 
 

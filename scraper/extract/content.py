@@ -239,10 +239,15 @@ class _Scorer:
         top = self.settings.top_candidates
         weights: dict[int, float] = {}
 
+        strongest = max(self._weighted(key) for key in ranked[:top])
+
         def weighted(key: int) -> float:
             if key not in weights:
-                parts = self.assemble(self.nodes[key])
                 own = self._weighted(key)
+                if own < self.settings.kin_min_share * strongest:
+                    weights[key] = own  # too weak to win even joined with its siblings: not assembled
+                    return own
+                parts = self.assemble(self.nodes[key])
                 # a body joined from several parts counts for the best block in it only (not for a
                 # wrapper around it, nor for a weaker sibling, such as a footer row next to the article)
                 inside = [self._best_inside(part) for part in parts] if len(parts) > 1 else []

@@ -58,6 +58,8 @@ class ExtractionSettings:
     kin_min_chars: int = 25
     # most link text (share of its text) of a sibling block joined to the body
     kin_max_link_density: float = 0.5
+    # a candidate scoring less than this share of the best is not assembled with its siblings to compete
+    kin_min_share: float = 0.2
 
     # --- lead paragraphs before the scored body (scraper.extract.content) ---
     # paragraphs at most taken as the lead / standfirst

@@ -73,3 +73,13 @@ def test_a_missing_page_is_a_fetch_error(tmp_path):
         result = scrape("extract", "--config", str(config), server.base_url + "/news/no-such-release")
     assert result.exit_code == ExitCode.UNREACHABLE
     assert "HTTP 404" in result.output
+
+
+def test_a_body_to_review_is_printed_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    html = "<html><body><article><h1>Plan</h1><div class='field--name-body'><p>The plan was approved.</p></div></article></body></html>"
+    result = CliRunner().invoke(cli, ["extract", "-", "--url", "https://x.iom.int/news/a"], input=html)
+    assert result.exit_code == 0
+    assert result.stdout == "The plan was approved.\n"
+    assert result.stderr == ("warning: https://x.iom.int/news/a: short body: 4 words, fewer than 40; "
+                             "check the text against the page\n")

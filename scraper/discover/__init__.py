@@ -75,11 +75,13 @@ def discover(
     langs: Iterable[str],
     known: Callable[[str], bool] | None = None,
     resume: Iterable[ListingResume] = (),
+    is_new: Callable[[str], bool] | None = None,
 ) -> Discovery:
     """Every release URL of ``site`` in ``langs`` from listings and sitemap, each once.
 
     With ``known`` (incremental runs), a listing stops at the first page whose releases are all
-    already archived. ``resume`` are listing pages that failed in earlier runs, walked again from
+    already archived. With ``is_new`` (a run without ``--since``), ``since`` bounds how far listings
+    are walked but never leaves out a URL never seen before (see :func:`walk_listing`). ``resume`` are listing pages that failed in earlier runs, walked again from
     there. Nothing raises for a page that cannot be read: it is a :class:`Failure` in the result,
     and a language whose listing cannot be read at all still gets its releases from the sitemap
     (and, later, from the hreflang links of the other languages' pages: see ``Discovery.unlisted``).
@@ -93,7 +95,7 @@ def discover(
         """One language's listing walk; an unexpected error (a bug, a hostile page) fails that listing only."""
         try:
             return walk_listing(fetcher, site, lang, walk_since, known if stop_at_known else None, result.failures,
-                                start=start, seen_pages=None if stop_at_known else resumed_pages)
+                                start=start, seen_pages=None if stop_at_known else resumed_pages, is_new=is_new)
         except Exception as exc:  # noqa: BLE001 (a bug or a hostile page: this listing only)
             log.exception("listing %s of %s", lang, site.key)
             record_failure(result.failures, start or site.language_root(lang) + site.news_path,
@@ -128,7 +130,7 @@ def discover(
         add(walk(page.lang, page.since, start=page.url, stop_at_known=False), "resumed")
     if site.sitemap:
         try:
-            sitemap = read_sitemap(fetcher, site, since, result.failures)
+            sitemap = read_sitemap(fetcher, site, since, result.failures, is_new)
         except Exception as exc:  # noqa: BLE001
             log.exception("sitemap of %s", site.key)
             record_failure(result.failures, site.base_url + site.sitemap,

@@ -131,8 +131,13 @@ def _next_page(tree: LexborHTMLParser, page_url: str) -> str | None:
 def walk_listing(
     fetcher: Fetcher, site: Site, lang: str, since: date | None, known: Callable[[str], bool] | None = None,
     failures: list[Failure] | None = None, start: str | None = None, seen_pages: set[str] | None = None,
+    is_new: Callable[[str], bool] | None = None,
 ) -> ListingWalk:
     """Follow the news listing of one language until releases older than ``since`` (or all known).
+
+    ``since`` bounds how far the walk goes; the releases it read that are dated before ``since``
+    are left out, except, with ``is_new`` (a run without ``--since``), those never seen before: a
+    release put online after the date it carries is collected all the same.
 
     ``start`` resumes a walk at a listing page that failed in an earlier run; ``seen_pages`` (shared
     by such walks) keeps two of them from reading the same page twice. A page that cannot be
@@ -189,7 +194,8 @@ def walk_listing(
             break
         url = page.next_url
     walk.candidates = [item for item in walk.candidates
-                       if not (since and item.listed_date and item.listed_date < since)]
+                       if not (since and item.listed_date and item.listed_date < since)
+                       or (is_new is not None and is_new(item.url))]
     return walk
 
 

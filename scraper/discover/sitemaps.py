@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 from urllib.parse import urlsplit
 
 from scraper.config import Site
@@ -114,9 +115,13 @@ def gunzipped(content: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes | None:
 
 
 def read_sitemap(
-    fetcher: Fetcher, site: Site, since: date | None, failures: list[Failure] | None = None
+    fetcher: Fetcher, site: Site, since: date | None, failures: list[Failure] | None = None,
+    is_new: Callable[[str], bool] | None = None,
 ) -> SitemapRead:
-    """Release URLs listed in the site's sitemap (following sitemap indexes), newer than ``since``."""
+    """Release URLs listed in the site's sitemap (following sitemap indexes), newer than ``since``.
+
+    With ``is_new`` (a run without ``--since``), a URL never seen before is kept whatever its
+    ``<lastmod>``: the window only spares re-checking archived releases that did not change."""
     queue = [site.base_url + site.sitemap] if site.sitemap else []
     seen = {normalize_url(url) for url in queue}
     found = SitemapRead()
@@ -158,7 +163,7 @@ def read_sitemap(
             entry_url = normalize_url(entry.url)
             if not is_release_url(site, entry_url):
                 continue
-            if since and entry.lastmod and entry.lastmod < since:
+            if since and entry.lastmod and entry.lastmod < since and not (is_new is not None and is_new(entry_url)):
                 continue
             lang = release_language(site, entry_url)
             found.candidates.append(Candidate(url=entry_url, lang=lang, source="sitemap", lastmod=entry.lastmod))

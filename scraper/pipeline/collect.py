@@ -181,7 +181,8 @@ class SiteCollection:
         try:
             discovery = discover(self.fetcher, self.site, self.plan.since, langs,
                                  self.archive.is_archived if self.plan.incremental else None,
-                                 resume=self.plan.listing_retries.get(self.site.key, ()))
+                                 resume=self.plan.listing_retries.get(self.site.key, ()),
+                                 is_new=None if self.plan.strict_since else self._is_new)
             if discovery.read_anything:
                 self._reached()
             for failure in discovery.failures:  # a listing page or sitemap that failed: the run is partial
@@ -227,10 +228,14 @@ class SiteCollection:
         if self._held is not None:  # nothing of the site could be read
             self._unreachable()
         templates = self.extraction.templates(langs)  # learned from tonight's pages too
-        self.extraction.run(templates, Pass(since=self.plan.since, aliases=aliases, exempt=frozenset(retried)))
+        since = self.plan.since if self.plan.strict_since else None  # no --since: no new release is skipped
+        self.extraction.run(templates, Pass(since=since, aliases=aliases, exempt=frozenset(retried)))
         self.extraction.reclean(templates, template_before, done=set(aliases))
         if stopped is not None:
             raise stopped
+
+    def _is_new(self, url: str) -> bool:
+        return not self.archive.is_archived(url)
 
     # --- failures: held until the site has answered, so that an unreachable site is one error ---
 

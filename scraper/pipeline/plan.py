@@ -34,6 +34,9 @@ class RunPlan:
     deadline: float | None = None  # time.monotonic() at which the run stops (max_run_minutes), else None
     max_run_minutes: float | None = None
     carries_on: bool = False  # the last run stopped at its time limit: this one uses its window
+    # the user gave --since: new releases published before it are not archived. Without it, the
+    # window only bounds how far listings are walked: a URL never seen before is always collected
+    strict_since: bool = False
 
     def deadline_passed(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -56,6 +59,8 @@ def plan_run(config: Config, archive: Archive, options: RunOptions, started: flo
     runs that never completed) reads everything. A run after one that stopped at its time limit
     (``max_run_minutes``) carries on with that run's window, not incrementally, so the releases it
     had found but not yet fetched are found again (the archived ones are not requested again).
+    Only a ``--since`` the user gave leaves out new releases dated before it (``strict_since``);
+    the window of a run without one never does (a release put online late is still collected).
     """
     since, incremental, carries_on = options.since, False, False
     if since is None:
@@ -78,6 +83,7 @@ def plan_run(config: Config, archive: Archive, options: RunOptions, started: flo
         deadline=started + minutes * 60 if minutes else None,
         max_run_minutes=minutes,
         carries_on=carries_on,
+        strict_since=options.since is not None,
     )
 
 

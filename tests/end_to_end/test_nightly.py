@@ -1,0 +1,73 @@
+"""The operator's scenario of issue 12: a first run with ``--since``, then plain nightly runs (no
+``--since``, as cron runs them) on the next night's copy of two IOM sites."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import yaml
+
+from support.fixture_server import FixtureServer
+from support.helpers import FIXTURES, KAZAKHSTAN, query, scrape
+
+TOMORROW = yaml.safe_load((KAZAKHSTAN / "tomorrow.yaml").read_text(encoding="utf-8"))
+
+
+def write_config(directory, kazakhstan: str, global_site: str, **settings):
+    config = {
+        "archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5,
+        "sites": [
+            {"key": "kazakhstan", "base_url": kazakhstan, "languages": {"en": "", "ru": "/ru", "kk": "/kk"}},
+            {"key": "global", "base_url": global_site, "languages": {"en": ""}},
+        ],
+        **settings,
+    }
+    path = directory / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory):
+    """Night 1 with ``--since``; night 2 and 3 plain, on tomorrow's Kazakhstan site.
+
+    The fixture releases are dated 2025, long before the incremental window of a run made today
+    (last run minus ``overlap_days``): every new release of tomorrow is "dated before the window"."""
+    directory = tmp_path_factory.mktemp("nightly")
+    with FixtureServer(KAZAKHSTAN / "site") as kz, FixtureServer(FIXTURES / "global" / "site") as gl:
+        config = write_config(directory, kz.base_url, gl.base_url)
+        runs = [scrape("run", "--config", str(config), "--since", "2021-01-01")]
+        kz.root = KAZAKHSTAN / "tomorrow"
+        runs.append(scrape("run", "--config", str(config)))
+        runs.append(scrape("run", "--config", str(config)))
+        base = kz.base_url
+    return {"runs": runs, "db": directory / "archive.db", "kz": base}
+
+
+def test_every_night_succeeds(nightly):
+    for result in nightly["runs"]:
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("new", TOMORROW["new"], ids=lambda new: new["lang"])
+def test_plain_nightly_run_collects_new_releases_dated_before_its_window(nightly, new):
+    rows = query(nightly["db"], "SELECT title, status FROM releases WHERE url = ?", (nightly["kz"] + new["path"],))
+    assert [tuple(row) for row in rows] == [(new["title"], "live")]
+
+
+def test_no_new_release_is_skipped_as_older(nightly):
+    assert [row[0] for row in query(nightly["db"], "SELECT releases_skipped FROM runs ORDER BY id")][1:] == [0, 0]
+
+
+def test_an_explicit_since_still_leaves_out_new_releases_dated_before_it(tmp_path):
+    with FixtureServer(KAZAKHSTAN / "site") as kz, FixtureServer(FIXTURES / "global" / "site") as gl:
+        config = write_config(tmp_path, kz.base_url, gl.base_url)
+        assert scrape("run", "--config", str(config), "--since", "2021-01-01").exit_code == 0
+        kz.root = KAZAKHSTAN / "tomorrow"
+        later = TOMORROW["changed"] + timedelta(days=1)
+        assert scrape("run", "--config", str(config), "--since", later.isoformat()).exit_code == 0
+        urls = [kz.base_url + new["path"] for new in TOMORROW["new"]]
+    archived = query(tmp_path / "archive.db", f"SELECT url FROM releases WHERE url IN ({', '.join('?' for _ in urls)})",
+                     tuple(urls))
+    assert archived == []

@@ -534,7 +534,7 @@ def remove_furniture(parts: list[LexborNode], settings: ExtractionSettings = DEF
     limit = settings.furniture_max_share * sum(_text_length(part) for part in parts)
     kept = []
     for part in parts:
-        if part.css_matches(_FURNITURE_SELECTOR) and _text_length(part) <= limit:
+        if _is_furniture(part) and _text_length(part) <= limit:
             continue
         doomed: dict[int, LexborNode] = {}
         for node in part.css(_FURNITURE_SELECTOR):
@@ -548,6 +548,28 @@ def remove_furniture(parts: list[LexborNode], settings: ExtractionSettings = DEF
         decompose_outermost(_link_boxes(part, settings))
         kept.append(part)
     return kept
+
+
+def _simple_rule(rule: str) -> tuple[str | None, str | None, str | None]:
+    """``(tag, class substring, class token)`` of a selector of the forms ``tag``,
+    ``[class*=word]`` and ``tag.class``."""
+    if rule.startswith("[class*=") and rule.endswith("]"):
+        return None, rule[len("[class*="):-1].strip("'\""), None
+    tag, _, token = rule.partition(".")
+    return tag or None, None, token or None
+
+
+_FURNITURE_RULES = tuple(_simple_rule(rule) for rule in selectors.CONTENT_FURNITURE + selectors.MEDIA_FURNITURE)
+
+
+def _is_furniture(node: LexborNode) -> bool:
+    """Whether ``node`` itself (not something inside it) is tag-list, caption or gallery furniture."""
+    classes = node.attributes.get("class") or ""
+    tokens = classes.split()
+    for tag, part, token in _FURNITURE_RULES:
+        if (tag is None or node.tag == tag) and (part is None or part in classes) and (token is None or token in tokens):
+            return True
+    return False
 
 
 def remove_pull_quotes(parts: list[LexborNode], settings: ExtractionSettings = DEFAULT_SETTINGS) -> None:

@@ -86,6 +86,15 @@ def test_scored_chunks_of_the_same_kind_are_joined_and_the_furniture_between_the
     assert extract(html, "https://news.example.org/a").body == body_of(5)
 
 
+def test_a_short_text_part_holding_a_caption_stays_and_only_the_caption_goes():
+    html = page(f"""{MENU}<div class="story"><h1>Plan approved</h1>
+        <div class="chunk text">{paragraphs(3)}</div>
+        <div class="chunk text"><figure><img src="/c.jpg" width="800"><figcaption>The members at the vote.</figcaption></figure>
+          <p>{LONG.format(n=" (part 3)")}</p></div>
+        <div class="chunk text">{paragraphs(2, start=4)}</div></div>""")
+    assert extract(html, "https://news.example.org/a").body == body_of(6)
+
+
 @pytest.mark.parametrize("a, b, kind", [
     ("<div class='paragraph paragraph--type--text'>", "<div class='paragraph paragraph--type--image'>", True),
     ("<div class='field__item'>", "<div class='field__item'>", True),

@@ -12,6 +12,7 @@ furniture.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -72,9 +73,10 @@ def find_content(
     else to the whole page before scoring. None: they were applied already.
     """
     known = ((hints.content,) if hints.content else ()) + selectors.CONTENT
-    if tree.css_first(selectors.any_of(known)) is None:
-        known = ()  # one query tells that none matches (the page goes to the scorer)
-    for selector in known:
+    found = tree.css(selectors.any_of(known))  # one query: does any match at all, and which elements
+    for selector in known if found else ():
+        if not any(_could_match(node, selector) for node in found):
+            continue  # none of the elements found can be this selector's: no need to ask the parser
         matches = {node.mem_id: node for node in tree.css(selector) if _text_length(node) > 0}
         if matches:
             best = max(matches.values(), key=_text_length)
@@ -107,6 +109,24 @@ def best_scored_block(
     siblings of the same kind).
     """
     return _Scorer(root, template, titles, settings).best() if root is not None else None
+
+
+_ATTRIBUTE_RULE = re.compile(r"^\[([\w-]+)=['\"]?([^'\"\]]+)['\"]?\]$")
+
+
+def _could_match(node: LexborNode, selector: str) -> bool:
+    """Whether ``node`` can be what ``selector`` selects, judged on its last compound (``.a``,
+    ``tag.a``, ``[attr=value]``); True for any other form, which the parser then answers."""
+    if "," in selector or not selector.strip():
+        return True
+    last = selector.split()[-1]
+    attribute = _ATTRIBUTE_RULE.match(last)
+    if attribute:
+        return node.attributes.get(attribute.group(1)) == attribute.group(2)
+    tag, dot, token = last.partition(".")
+    if not dot or not token or any(c in token for c in "[]:#>+~*.") or (tag and not tag.isalnum()):
+        return True
+    return (not tag or node.tag == tag) and token in (node.attributes.get("class") or "").split()
 
 
 def _lines_of(nodes: list[LexborNode]) -> set[int]:

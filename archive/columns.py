@@ -23,7 +23,7 @@ The API (these names are used elsewhere; keep them stable):
 
 Schema versions. ``since`` is the schema version (the number of the migration in
 ``archive.schema.MIGRATIONS``, recorded in ``PRAGMA user_version``) that added the column; every
-column is 1 or 2 today. Migration 1 creates the tables with ``as_of(table, 1)`` only, so what it creates
+column is 1 to 4 today. Migration 1 creates the tables with ``as_of(table, 1)`` only, so what it creates
 never changes. To add a column: append it to its table's tuple with ``since=N`` and add migration N
 that calls ``archive.schema.add_columns(db, N)`` (``ALTER TABLE … ADD COLUMN`` for every column with
 ``since == N``; SQLite allows no primary key there, and ``NOT NULL`` only with a default). New and
@@ -109,6 +109,11 @@ RELEASE_URLS: tuple[Column, ...] = (
                        "removed)", primary_key=True),
     Column("release_id", int, "the release it served", not_null=True, references=("releases", "id")),
     Column("first_seen", str, "when this URL was first seen serving it"),
+    Column("last_seen", str, "when this URL was last seen serving it (null: not since schema version 4)", since=4),
+    Column("sitemap_lastmod", str, "the `<lastmod>` the site's sitemap last gave this URL; a different one on a later "
+                                   "night has the release checked again", since=4),
+    Column("sitemap_seen", str, "since when the site's sitemap lists this URL (null: not listed); a release whose URL "
+                                "leaves both the sitemap and the listings is checked again at once", since=4),
 )
 
 RELEASE_VERSIONS: tuple[Column, ...] = (

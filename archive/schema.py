@@ -105,8 +105,16 @@ def _v3_stemmed_search(db: sqlite_utils.Database) -> None:
     stemmed_index.create(db)
 
 
+def _v4_url_history(db: sqlite_utils.Database) -> None:
+    """Nightly history (issue 12): ``release_urls.last_seen``, and what the sitemap last said of each
+    URL (``sitemap_lastmod``, ``sitemap_seen``), so a changed ``<lastmod>`` or a URL gone from the
+    sitemap has its release checked again. Existing URLs were last seen when their release was."""
+    add_columns(db, 4)
+    db.execute("UPDATE release_urls SET last_seen = (SELECT last_seen FROM releases WHERE id = release_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
-                                                            _v3_stemmed_search]
+                                                            _v3_stemmed_search, _v4_url_history]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -17,9 +17,9 @@ import json
 import sqlite3
 import zlib
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import sqlite_utils
 
@@ -203,6 +203,41 @@ class Archive:
             if page_url is not None:
                 self.db.execute("UPDATE pages SET fetched_at = ? WHERE url = ?", [seen_at, page_url])
 
+    def sitemap_changes(self, site: str, listed: Mapping[str, date | None]) -> list[str]:
+        """Archived URLs of ``site`` whose sitemap ``<lastmod>`` differs from the one it gave last time
+        (a URL listed before with none, or first seen since schema version 4, has no earlier one)."""
+        changed = []
+        for url, lastmod in listed.items():
+            row = self.db.execute("SELECT sitemap_lastmod FROM release_urls WHERE url = ?", [url]).fetchone()
+            if row is not None and row[0] is not None and lastmod is not None and row[0] != lastmod.isoformat():
+                changed.append(url)
+        return changed
+
+    def left_sitemap(self, site: str, langs: Iterable[str], listed: Iterable[str]) -> list[dict[str, Any]]:
+        """Live releases of ``site`` whose URL the sitemap listed before and does not list now."""
+        langs, listed = list(langs), set(listed)
+        if not langs:
+            return []
+        rows = self.db.query(
+            f"""SELECT r.url, r.lang FROM releases r JOIN release_urls u ON u.url = r.url
+                WHERE r.site = ? AND r.status = 'live' AND u.sitemap_seen IS NOT NULL
+                AND r.lang IN ({', '.join('?' for _ in langs)}) ORDER BY r.id""",
+            [site, *langs],
+        )
+        return [row for row in rows if row["url"] not in listed]
+
+    def record_sitemap(self, listed: Mapping[str, date | None], seen_at: str, gone: Iterable[str] = ()) -> None:
+        """What the sitemap said tonight of each archived URL; ``gone``: URLs it no longer lists."""
+        with self.db.atomic():
+            for url, lastmod in listed.items():
+                self.db.execute(
+                    "UPDATE release_urls SET sitemap_lastmod = ?, sitemap_seen = COALESCE(sitemap_seen, ?) WHERE url = ? "
+                    "AND (sitemap_lastmod IS NOT ? OR sitemap_seen IS NULL)",
+                    [lastmod.isoformat() if lastmod else None, seen_at, url, lastmod.isoformat() if lastmod else None],
+                )
+            for url in gone:
+                self.db.execute("UPDATE release_urls SET sitemap_seen = NULL WHERE url = ?", [url])
+
     def mark_removed(self, release_id: int, page_url: str | None, status: int, seen_at: str) -> bool:
         """A release whose page now answers 404/410: kept, marked removed. True if newly removed."""
         with self.db.atomic():
@@ -253,11 +288,15 @@ class Archive:
     # One release's writes are made inside one transaction opened by the caller
     # (scraper.dedupe.identity.Deduplicator.save), which decides what to write.
 
-    def add_urls(self, release_id: int, urls: Iterable[str], seen_at: str) -> None:
+    def add_urls(self, release_id: int, urls: Iterable[str], seen_at: str, seen_online: bool = True) -> None:
+        """Every URL that served the release: a new one with ``first_seen``; ``last_seen`` moves when it
+        was seen online (not by re-extraction). A URL already serving another release keeps it."""
         for url in urls:
             self.db.execute(
-                "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) VALUES (?, ?, ?)",
-                [url, release_id, seen_at],
+                "INSERT INTO release_urls (url, release_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen "
+                "WHERE release_urls.release_id = excluded.release_id AND ?",
+                [url, release_id, seen_at, seen_at if seen_online else None, seen_online],
             )
 
     def link_page(self, page_url: str, release_id: int) -> None:

@@ -128,6 +128,7 @@ class Config(_Strict):
     max_run_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60, allow_inf_nan=False)
     overlap_days: int = Field(default=7, ge=0, le=3650)
     revalidate_per_run: int = Field(default=5, ge=0, le=100_000)
+    revalidate_every_days: int = Field(default=1, ge=0, le=365)
     schedule: str = "30 2 * * *"
     sites: list[Site] = Field(min_length=1)
 

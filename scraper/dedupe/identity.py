@@ -77,7 +77,7 @@ class Deduplicator:
                 cause = version_cause(seen_online, store.release_field(existing, "extractor_version"),
                                       release.extractor_version)
                 outcome = store.refresh_release(release_id, release, seen_at, seen_online, cause)
-            store.add_urls(release_id, urls, seen_at)
+            store.add_urls(release_id, urls, seen_at, seen_online)
             store.link_page(page_url, release_id)
             if outcome != "unchanged":
                 self.link_cross_posts(release_id, release)

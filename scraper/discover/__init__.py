@@ -58,6 +58,8 @@ class Discovery:
     listed: set[str] = field(default_factory=set)  # languages whose listing's first page was read
     disallowed: list[str] = field(default_factory=list)  # listings robots.txt does not let us read
     sitemaps_read: int = 0
+    sitemap_listed: dict[str, date | None] = field(default_factory=dict)  # every release URL in it -> lastmod
+    sitemap_complete: bool = False  # the whole sitemap was read: a URL it does not list has left it
 
     @property
     def read_anything(self) -> bool:
@@ -138,6 +140,9 @@ def discover(
             sitemap = None
         if sitemap is not None:
             result.sitemaps_read = sitemap.sitemaps_read
+            result.sitemap_listed = {url: lastmod for url, lastmod in sitemap.listed.items()
+                                     if release_language(site, url) in langs}
+            result.sitemap_complete = sitemap.complete and sitemap.sitemaps_read > 0
             for candidate in sitemap.candidates:
                 if candidate.lang not in langs:
                     continue

@@ -48,6 +48,8 @@ class SitemapRead:
     candidates: list[Candidate] = field(default_factory=list)
     alternates: list[Candidate] = field(default_factory=list)
     sitemaps_read: int = 0
+    listed: dict[str, date | None] = field(default_factory=dict)  # every release URL listed -> its lastmod
+    complete: bool = True  # every sitemap was read (a URL missing from ``listed`` is not on the site's sitemap)
 
 
 def parse_sitemap(xml_text: str | bytes) -> tuple[list[SitemapEntry], list[str]]:
@@ -56,6 +58,12 @@ def parse_sitemap(xml_text: str | bytes) -> tuple[list[SitemapEntry], list[str]]
     A malformed sitemap yields the entries before the error (discovery then relies on the listing
     pages for the rest); past :data:`MAX_SITEMAP_URLS` entries the rest is ignored, with a warning.
     """
+    entries, nested, _whole = parse_sitemap_whole(xml_text)
+    return entries, nested
+
+
+def parse_sitemap_whole(xml_text: str | bytes) -> tuple[list[SitemapEntry], list[str], bool]:
+    """:func:`parse_sitemap`, and whether the whole sitemap was read (no syntax error, not cut at the limit)."""
     data = xml_text.encode("utf-8") if isinstance(xml_text, str) else xml_text
     parser = ET.XMLPullParser(events=("start", "end"))
     entries: list[SitemapEntry] = []
@@ -76,13 +84,14 @@ def parse_sitemap(xml_text: str | bytes) -> tuple[list[SitemapEntry], list[str]]
                 if len(entries) + len(nested) >= MAX_SITEMAP_URLS:
                     log.warning("sitemap lists more than %d URLs (the protocol's limit); the rest is ignored",
                                 MAX_SITEMAP_URLS)
-                    return entries, nested
+                    return entries, nested, False
                 _take(element, entries, nested)
                 root.clear()  # a 50 MB sitemap never sits in memory as a tree
         parser.close()
     except ET.ParseError as exc:
         log.warning("sitemap is not valid XML (%s); %d entries read before the error", exc, len(entries) + len(nested))
-    return entries, nested
+        return entries, nested, False
+    return entries, nested, True
 
 
 def _take(element: ET.Element, entries: list[SitemapEntry], nested: list[str]) -> None:
@@ -129,17 +138,20 @@ def read_sitemap(
     while queue:
         if fetched >= MAX_SITEMAPS:
             log.warning("%s: more than %d sitemaps listed; %d not read", site.key, MAX_SITEMAPS, len(queue))
+            found.complete = False
             break
         url = queue.pop(0)
         fetched += 1
         try:
             response = fetcher.get(url, max_bytes=MAX_SITEMAP_BYTES)
         except FetchError as exc:
+            found.complete = False
             log.warning("sitemap %s", exc)
             if not isinstance(exc, RobotsDisallowed) or isinstance(exc, RobotsUnreachable):
                 record_failure(failures, url, f"sitemap not read ({exc.cause})", "sitemap", reason=exc.cause)
             continue
         if response.status != 200:
+            found.complete = False
             log.info("sitemap %s answered HTTP %s; relying on the listing pages", url, response.status)
             if response.status >= 500:
                 record_failure(failures, url, f"sitemap not read (HTTP {response.status})", "sitemap",
@@ -149,11 +161,13 @@ def read_sitemap(
         if content[:2] == b"\x1f\x8b":  # sitemap.xml.gz: a gzip file, not a Content-Encoding
             content = gunzipped(content)
             if content is None:
+                found.complete = False
                 record_failure(failures, url, f"sitemap not read (larger than {MAX_SITEMAP_BYTES} bytes "
                                               "once decompressed)", "sitemap")
                 continue
         found.sitemaps_read += 1
-        entries, nested = parse_sitemap(content)
+        entries, nested, whole = parse_sitemap_whole(content)
+        found.complete = found.complete and whole
         for child in nested:
             key = normalize_url(child)
             if urlsplit(child).netloc.lower() == site.host and key not in seen:
@@ -163,6 +177,7 @@ def read_sitemap(
             entry_url = normalize_url(entry.url)
             if not is_release_url(site, entry_url):
                 continue
+            found.listed[entry_url] = entry.lastmod
             if since and entry.lastmod and entry.lastmod < since and not (is_new is not None and is_new(entry_url)):
                 continue
             lang = release_language(site, entry_url)

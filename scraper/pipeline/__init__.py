@@ -72,7 +72,8 @@ def run(
         plan = plan_run(config, archive, options, started=started)
         run_id = archive.start_run(
             {"since": options.since, "since_used": plan.since, "incremental": plan.incremental,
-             "sites": [s.key for s in sites], "langs": list(options.langs)}
+             "sites": [s.key for s in sites], "langs": list(options.langs),
+             "revalidated": plan.revalidate_per_run > 0}
         )
         if plan.carries_on:
             events.log.info("the last run stopped at its time limit: this one carries on since %s",

@@ -151,6 +151,8 @@ class SiteCollection:
     # failures (with why the request failed) held until the site has answered anything; None once it has
     _held: list[tuple[events.Failed, str]] | None = field(default=None, init=False, repr=False)
     _unlisted: set[str] = field(default_factory=set, init=False, repr=False)  # languages without a listing
+    _failed: set[str] = field(default_factory=set, init=False, repr=False)  # URLs that failed tonight
+    _checking: str | None = field(default=None, init=False, repr=False)  # the candidate URL being checked
     _alternates: dict[str, list[Candidate]] = field(default_factory=dict, init=False, repr=False)  # page -> hreflang
 
     @property
@@ -177,6 +179,8 @@ class SiteCollection:
         aliases: dict[str, list[str]] = {}
         retried: set[str] = set()
         queue: deque[Candidate] = deque()
+        discovery = None
+        signals: dict[str, str] = {}
         template_before = self.extraction.templates(langs)
         try:
             discovery = discover(self.fetcher, self.site, self.plan.since, langs,
@@ -194,11 +198,13 @@ class SiteCollection:
                 events.log.warning("%s: no listing read for %s; their releases come from the sitemap and the "
                                    "hreflang links of the other languages' pages", self.site.key,
                                    ", ".join(sorted(self._unlisted)))
-            queue.extend(self.followups(langs, discovery.candidates))
+            signals = self.change_signals(langs, discovery)
+            queue.extend(self.followups(langs, discovery.candidates, signals))
             self.report.emit(events.SiteStarted(self.site.key, len(queue)))
             seen = {candidate.url for candidate in queue}
             while queue:
                 candidate = queue.popleft()
+                self._checking = candidate.url
                 try:
                     page_url = self.check(candidate)
                 except RunDeadlineReached:
@@ -231,6 +237,8 @@ class SiteCollection:
         since = self.plan.since if self.plan.strict_since else None  # no --since: no new release is skipped
         self.extraction.run(templates, Pass(since=since, aliases=aliases, exempt=frozenset(retried)))
         self.extraction.reclean(templates, template_before, done=set(aliases))
+        if discovery is not None and discovery.sitemaps_read:  # after extraction: tonight's new URLs too
+            self.remember_sitemap(discovery, signals, unchecked={candidate.url for candidate in queue})
         if stopped is not None:
             raise stopped
 
@@ -240,6 +248,7 @@ class SiteCollection:
     # --- failures: held until the site has answered, so that an unreachable site is one error ---
 
     def _fail(self, event: events.Failed, reason: str | None = None) -> None:
+        self._failed.update((event.url, self._checking) if self._checking else (event.url,))
         if self._held is None:
             self.report.emit(event)
         else:
@@ -264,14 +273,43 @@ class SiteCollection:
             self.report.emit(events.SiteUnreachable(
                 self.site.key, url, "robots.txt disallows its news listings and nothing else could be read"))
 
-    def followups(self, langs: list[str], candidates: list[Candidate]) -> list[Candidate]:
-        """Discovered URLs, plus last run's failures (retried) and the releases due for revalidation.
+    def change_signals(self, langs: list[str], discovery) -> dict[str, str]:
+        """Archived release URLs to check again tonight because of what the site published: ``changed``
+        (the sitemap gives another ``<lastmod>`` than last time) and ``vanished`` (the sitemap, read
+        whole, listed it before and does not now, and no listing page read tonight links to it)."""
+        signals: dict[str, str] = {}
+        for url in self.archive.sitemap_changes(self.site.key, discovery.sitemap_listed):
+            signals[url] = "changed"
+        if discovery.sitemap_complete:
+            listed = {candidate.url for candidate in discovery.candidates}
+            for row in self.archive.left_sitemap(self.site.key, langs, discovery.sitemap_listed):
+                if row["url"] not in listed and urlsplit(row["url"]).netloc.lower() == self.site.host:
+                    signals[row["url"]] = "vanished"
+        return signals
+
+    def remember_sitemap(self, discovery, signals: dict[str, str], unchecked: set[str]) -> None:
+        """Keep what the sitemap said tonight of each archived URL, except for URLs whose check failed
+        or did not happen (time limit): their signal stays, so the next night checks them again."""
+        pending = self._failed | unchecked
+        listed = {url: lastmod for url, lastmod in discovery.sitemap_listed.items() if url not in pending}
+        gone = [url for url, signal in signals.items() if signal == "vanished" and url not in pending]
+        self.archive.record_sitemap(listed, utc_now(), gone)
+
+    def followups(self, langs: list[str], candidates: list[Candidate],
+                  signals: Mapping[str, str] | None = None) -> list[Candidate]:
+        """Discovered URLs, plus the archived releases the site signals as changed or gone (see
+        :meth:`change_signals`), last run's failures (retried) and the releases due for revalidation.
 
         Archived releases on a host that is not the site's any more (its ``base_url`` changed) are
         kept as they are and not revalidated: logged once per run with their number, never failing
         the same revalidations every night; the site's own releases take their turn instead.
         """
         found = {candidate.url: candidate for candidate in candidates}
+        for url, signal in sorted((signals or {}).items()):
+            lang = release_language(self.site, url)
+            if lang in langs:
+                listed = found.pop(url, None)
+                found[url] = replace(listed, source=signal) if listed else Candidate(url=url, lang=lang, source=signal)
         for url in sorted(self.plan.retry_urls):
             lang = release_language(self.site, url)
             if lang in langs and is_release_url(self.site, url) and url not in found:
@@ -412,8 +450,10 @@ def is_fatal(exc: BaseException) -> bool:
 
 
 def needs_fetch(candidate: Candidate, state: dict | None) -> bool:
-    """Whether a URL must be requested: new, failed before, due for revalidation, or changed per sitemap."""
-    if state is None or state["release_id"] is None or candidate.source in ("retry", "revalidate"):
+    """Whether a URL must be requested: new, failed before, due for revalidation, signalled by the site
+    (another sitemap ``<lastmod>`` than last time, or gone from the sitemap), or with a sitemap
+    ``<lastmod>`` after its last check."""
+    if state is None or state["release_id"] is None or candidate.source in ("retry", "revalidate", "changed", "vanished"):
         return True
     checked = state["fetched_at"]
     return bool(candidate.lastmod and (checked is None or candidate.lastmod.isoformat() > checked[:10]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from archive.store import RETRY_RUNS, Archive
 from scraper.config import Config, Site
@@ -78,13 +78,28 @@ def plan_run(config: Config, archive: Archive, options: RunOptions, started: flo
         incremental=incremental,
         langs=options.langs,
         retry_urls=frozenset(archive.urls_to_retry()),
-        revalidate_per_run=config.revalidate_per_run,
+        revalidate_per_run=config.revalidate_per_run if revalidation_due(archive, config.revalidate_every_days) else 0,
         listing_retries=listing_retries(archive, config),
         deadline=started + minutes * 60 if minutes else None,
         max_run_minutes=minutes,
         carries_on=carries_on,
         strict_since=options.since is not None,
     )
+
+
+def revalidation_due(archive: Archive, every_days: int, now: datetime | None = None) -> bool:
+    """Whether this run takes the rolling revalidation sample: no successful run of the last
+    ``every_days`` days took it (0: every run does). An hour of slack keeps a nightly run that
+    starts a little earlier than the night before on schedule. Runs recorded before the sample
+    was recorded count as having taken it."""
+    if every_days <= 0:
+        return True
+    now = now or datetime.now(timezone.utc)
+    horizon = (now - timedelta(days=every_days, hours=-1)).strftime("%Y-%m-%dT%H:%M:%S")
+    rows = archive.db.execute(
+        "SELECT arguments FROM runs WHERE status IN ('ok', 'partial') AND started_at > ? ORDER BY id DESC", [horizon]
+    ).fetchall()
+    return not any(json.loads(arguments or "{}").get("revalidated", True) for (arguments,) in rows)
 
 
 def _stopped_at_deadline(run: dict) -> bool:

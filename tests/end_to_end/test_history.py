@@ -20,7 +20,7 @@ GLOBAL = yaml.safe_load((FIXTURES / "global" / "releases.yaml").read_text(encodi
 def write_two_site_config(directory, kazakhstan: str, global_site: str):
     config = {
         "archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5,
-        "revalidate_per_run": 100,  # re-check every archived release each run: edits and removals are seen
+        "revalidate_per_run": 100, "revalidate_every_days": 0,  # re-check every archived release each run
         "sites": [
             {"key": "kazakhstan", "base_url": kazakhstan, "languages": {"en": "", "ru": "/ru", "kk": "/kk"}},
             {"key": "global", "base_url": global_site, "languages": {"en": ""}},

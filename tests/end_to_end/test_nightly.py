@@ -71,3 +71,36 @@ def test_an_explicit_since_still_leaves_out_new_releases_dated_before_it(tmp_pat
     archived = query(tmp_path / "archive.db", f"SELECT url FROM releases WHERE url IN ({', '.join('?' for _ in urls)})",
                      tuple(urls))
     assert archived == []
+
+
+def release(nightly, path: str) -> dict:
+    rows = query(nightly["db"], "SELECT * FROM releases WHERE url = ?", (nightly["kz"] + path,))
+    assert rows, f"{path} not archived"
+    return dict(rows[0])
+
+
+def test_no_revalidation_sample_within_a_day_of_the_last(nightly):
+    """revalidate_every_days (default 1): nights 2 and 3 run minutes after night 1, so what they find
+    changed comes from what the site publishes (sitemap <lastmod>, URLs gone from the sitemap)."""
+    import json
+    revalidated = [json.loads(row[0])["revalidated"] for row in query(nightly["db"], "SELECT arguments FROM runs ORDER BY id")]
+    assert revalidated == [True, False, False]
+
+
+def test_an_edit_signalled_by_the_sitemap_lastmod_becomes_a_version(nightly):
+    row = release(nightly, TOMORROW["edited"]["path"])
+    assert row["title"] == TOMORROW["edited"]["title"]
+    versions = query(nightly["db"], "SELECT version, cause FROM release_versions WHERE release_id = ? ORDER BY version",
+                     (row["id"],))
+    assert [tuple(v) for v in versions] == [(1, "site"), (2, "site")]
+
+
+def test_a_release_gone_from_the_sitemap_and_listings_is_checked_at_once_and_marked_removed(nightly):
+    for path in TOMORROW["removed"]:
+        row = release(nightly, path)
+        assert (row["status"], bool(row["removed_on"]), bool(row["body"])) == ("removed", True, True)
+
+
+def test_the_third_night_changes_no_release(nightly):
+    counts = query(nightly["db"], "SELECT releases_new, releases_updated, releases_removed FROM runs ORDER BY id")
+    assert tuple(counts[2]) == (0, 0, 0)

@@ -31,7 +31,8 @@ def expected_body(blocks: list) -> str:
 
 
 def write_config(directory: Path, base_url: str, **settings) -> Path:
-    """A config for the fixture site: no delay between requests, no retries, unless given."""
+    """A config for the fixture site: no delay between requests, no retries, unless given; the
+    revalidation sample on every run (tests make several "nights" in a few seconds)."""
     site = {
         "key": "kazakhstan",
         "base_url": base_url,
@@ -40,7 +41,8 @@ def write_config(directory: Path, base_url: str, **settings) -> Path:
         "sitemap": "/sitemap.xml",
     }
     site.update(settings.pop("site", {}))
-    config = {"archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5, "sites": [site]}
+    config = {"archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5, "revalidate_every_days": 0,
+              "sites": [site]}
     config.update(settings)
     path = directory / "config.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

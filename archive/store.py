@@ -226,6 +226,16 @@ class Archive:
         )
         return [row for row in rows if row["url"] not in listed]
 
+    def removed_among(self, site: str, urls: Iterable[str]) -> list[str]:
+        """Which of ``urls`` serve a release of ``site`` marked removed (the site lists them again)."""
+        found = []
+        for url in urls:
+            row = self.db.execute("SELECT 1 FROM release_urls u JOIN releases r ON r.id = u.release_id "
+                                  "WHERE u.url = ? AND r.site = ? AND r.status = 'removed'", [url, site]).fetchone()
+            if row is not None:
+                found.append(url)
+        return found
+
     def record_sitemap(self, listed: Mapping[str, date | None], seen_at: str, gone: Iterable[str] = ()) -> None:
         """What the sitemap said tonight of each archived URL; ``gone``: URLs it no longer lists."""
         with self.db.atomic():

@@ -37,7 +37,7 @@ def column_descriptions() -> dict[str, dict[str, str]]:
             for table, defined in {**columns.TABLES, **columns.VIEW_COLUMNS}.items()}
 
 
-RELEASE_FACETS = ["site", "lang", {"year": "published_date"}, {"array": "tags"}, "needs_review"]
+RELEASE_FACETS = ["site", "lang", {"year": "published_date"}, {"array": "tags"}, "needs_review", "status"]
 SEARCH_HELP = (
     "Search in every language and every word form (миграция also finds миграции, көші-қон finds көші-қонның); "
     "\"quotes\" for words in that order, мигра* for a prefix, OR and NOT in capitals. Click a title to read the release."

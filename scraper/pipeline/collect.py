@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from archive.store import Archive, PageRecord, utc_now
 from scraper.config import Site
 from scraper.dedupe.identity import Deduplicator
-from scraper.discover import Candidate, discover, is_release_url, release_language
+from scraper.discover import Candidate, discover, is_release_url, listing_language, release_language
 from scraper.extract import ExtractionError, alternates, extract
 from scraper.extract.bounds import parse_within_bounds
 from scraper.extract.templates import MIN_PAGES, learned_template, page_block_keys
@@ -275,13 +275,16 @@ class SiteCollection:
 
     def change_signals(self, langs: list[str], discovery) -> dict[str, str]:
         """Archived release URLs to check again tonight because of what the site published: ``changed``
-        (the sitemap gives another ``<lastmod>`` than last time) and ``vanished`` (the sitemap, read
-        whole, listed it before and does not now, and no listing page read tonight links to it)."""
+        (the sitemap gives another ``<lastmod>`` than last time), ``returned`` (a release marked removed
+        that the listings or the sitemap show again) and ``vanished`` (the sitemap, read whole, listed
+        it before and does not now, and no listing page read tonight links to it)."""
         signals: dict[str, str] = {}
         for url in self.archive.sitemap_changes(self.site.key, discovery.sitemap_listed):
             signals[url] = "changed"
+        listed = {candidate.url for candidate in discovery.candidates}
+        for url in self.archive.removed_among(self.site.key, listed | set(discovery.sitemap_listed)):
+            signals[url] = "returned"  # a removed release listed again: is it back?
         if discovery.sitemap_complete:
-            listed = {candidate.url for candidate in discovery.candidates}
             for row in self.archive.left_sitemap(self.site.key, langs, discovery.sitemap_listed):
                 if row["url"] not in listed and urlsplit(row["url"]).netloc.lower() == self.site.host:
                     signals[row["url"]] = "vanished"
@@ -392,7 +395,23 @@ class SiteCollection:
             if self.archive.mark_removed(state["release_id"], state["page_url"], response.status, now):
                 self.report.emit(events.ReleaseRemoved(candidate.url, response.status))
             return None
+        if known and response.status == 200 and self.is_index_page(response.url):
+            # Drupal's "redirect deleted content to the listing/home page": the release is gone
+            self._reached()
+            events.log.info("%s now redirects to %s (a listing or home page): the release was removed",
+                            candidate.url, response.url)
+            if self.archive.mark_removed(state["release_id"], state["page_url"], response.status, now):
+                self.report.emit(events.ReleaseRemoved(candidate.url, response.status))
+            return None
         return self.store_page(candidate, response)
+
+    def is_index_page(self, url: str) -> bool:
+        """Whether ``url`` is one of the site's home pages or news listing pages (never a release)."""
+        url = normalize_url(url)
+        if listing_language(self.site, url) is not None:
+            return True
+        roots = {normalize_url(self.site.language_root(lang) + "/") for lang in self.site.languages}
+        return url in roots or normalize_url(urlsplit(url)._replace(query="").geturl()) in roots
 
     def store_page(self, candidate: Candidate, response: Response) -> str | None:
         """Store a downloaded release page raw (outcome 'pending'); None when it is not a usable page.
@@ -453,7 +472,8 @@ def needs_fetch(candidate: Candidate, state: dict | None) -> bool:
     """Whether a URL must be requested: new, failed before, due for revalidation, signalled by the site
     (another sitemap ``<lastmod>`` than last time, or gone from the sitemap), or with a sitemap
     ``<lastmod>`` after its last check."""
-    if state is None or state["release_id"] is None or candidate.source in ("retry", "revalidate", "changed", "vanished"):
+    if state is None or state["release_id"] is None or candidate.source in ("retry", "revalidate", "changed", "vanished",
+                                                                                       "returned"):
         return True
     checked = state["fetched_at"]
     return bool(candidate.lastmod and (checked is None or candidate.lastmod.isoformat() > checked[:10]))

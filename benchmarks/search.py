@@ -1,6 +1,6 @@
 """Search latency and index build rate on synthetic archives of 100k and 1M releases (en, ru, kk).
 
-    python benchmarks/search.py                    # 100,000 and 1,000,000 releases (about 25 min, 10 GB)
+    python benchmarks/search.py                    # 100,000 and 1,000,000 releases (~50 min, 18 GB of disk)
     python benchmarks/search.py --sizes 20000      # a quick look
 
 Each size is a fresh archive made by ``archive.store.Archive`` (the real schema, both FTS5 indexes and

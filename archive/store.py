@@ -108,7 +108,7 @@ class Archive:
     def __init__(self, path: str | Path):
         self.path = str(path)
         try:
-            conn = sqlite3.connect(self.path, timeout=30)
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)  # one run's site workers take turns
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from None

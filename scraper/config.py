@@ -123,6 +123,7 @@ class Config(_Strict):
     retries: int = Field(default=2, ge=0, le=10)
     retry_backoff: float = Field(default=2.0, ge=0, le=600, allow_inf_nan=False)
     max_connections: int = Field(default=2, ge=1, le=8)
+    max_connections_total: int = Field(default=8, ge=1, le=64)
     obey_robots: bool = True
     max_crawl_delay: float = Field(default=60.0, ge=0, le=3600, allow_inf_nan=False)
     max_run_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60, allow_inf_nan=False)

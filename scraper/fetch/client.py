@@ -110,7 +110,8 @@ class FetchSettings:
     max_page_bytes: int = 10_000_000
     retries: int = 2
     backoff: float = 2.0
-    max_connections: int = 2
+    max_connections: int = 2  # per host (one host's requests are sequential anyway)
+    max_connections_total: int = 8  # all hosts together (a run reads hosts in parallel)
     obey_robots: bool = True
     max_crawl_delay: float = 60.0  # a robots.txt Crawl-delay above this is capped (and the cap logged)
 
@@ -262,7 +263,8 @@ class Fetcher:
         self._connect_failures: dict[str, int] = {}
         self._down_until: dict[str, float] = {}
         self.requests_made = 0
-        limits = httpx.Limits(max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections)
+        total = max(settings.max_connections, settings.max_connections_total)
+        limits = httpx.Limits(max_connections=total, max_keepalive_connections=total)
         self._deadlines = DeadlineBackend()
         if transport is None:
             transport = httpx.HTTPTransport(http2=HTTP2, limits=limits)

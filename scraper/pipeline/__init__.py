@@ -29,6 +29,7 @@ from scraper.fetch import Fetcher, FetchSettings, RunDeadlineReached
 from scraper.pipeline import events
 from scraper.pipeline.collect import Extraction, Pass, SiteCollection, is_fatal
 from scraper.pipeline.events import Event, RunReport
+from scraper.pipeline.parallel import collect_all
 from scraper.pipeline.plan import RunOptions, RunPlan, plan_run, selected_langs, selected_sites
 
 __all__ = ["Event", "RunOptions", "RunPlan", "RunReport", "fetch_settings", "reextract", "run"]
@@ -44,6 +45,7 @@ def fetch_settings(config: Config) -> FetchSettings:
         retries=config.retries,
         backoff=config.retry_backoff,
         max_connections=config.max_connections,
+        max_connections_total=config.max_connections_total,
         obey_robots=config.obey_robots,
         max_crawl_delay=config.max_crawl_delay,
     )
@@ -79,28 +81,40 @@ def run(
             events.log.info("the last run stopped at its time limit: this one carries on since %s",
                             plan.since or "the start")
         status = "interrupted"
+        left: set[str] = set()  # sites not collected: the run reached its time limit first
         try:
             with Fetcher(fetch_settings(config), transport=transport, on_request=on_request,
                          deadline=plan.deadline) as fetcher:
-                for index, site in enumerate(sites):
-                    try:
-                        SiteCollection(site, plan, fetcher, Extraction(site, archive, dedupe, report)).collect()
-                    except RunDeadlineReached:
-                        left = [s.key for s in sites[index + 1:]]
-                        events.log.warning("time limit (max_run_minutes: %g) reached%s", plan.max_run_minutes,
-                                           f"; sites not collected: {', '.join(left)}" if left else "")
-                        break
-                    except Exception as exc:  # noqa: BLE001 (the last line of defence: this site only)
-                        if is_fatal(exc):
-                            raise
-                        events.log.exception("%s: unexpected error", site.key)
-                        report.emit(events.Failed(site.base_url, f"unexpected {type(exc).__name__}: {exc}; the "
-                                                                 "rest of this site was skipped"[:500],
-                                                  kind="site", site=site.key))
+                collect_all(sites, lambda site, view: _collect_site(site, plan, view, archive, dedupe, report, left),
+                            fetcher, max_hosts=config.max_connections_total)
+            if left:
+                events.log.warning("time limit (max_run_minutes: %g) reached; sites not collected: %s",
+                                   plan.max_run_minutes, ", ".join(s.key for s in sites if s.key in left))
             status = report.status
         finally:
             archive.finish_run(run_id, status, report.counts, report.errors)
     return report
+
+
+def _collect_site(site, plan: RunPlan, fetcher, archive: Archive, dedupe: Deduplicator, report: RunReport,
+                  left: set[str]) -> None:
+    """One site of a run, on its host's worker (:mod:`scraper.pipeline.parallel`, holding the archive
+    turn). An unexpected error (a bug, something nobody foresaw) is logged with its cause and
+    counted, and fails this site only; at the run's time limit the site's fetched pages are
+    extracted and the sites not started yet are left for the next run."""
+    if left or (plan.deadline is not None and time.monotonic() >= plan.deadline):
+        left.add(site.key)
+        return
+    try:
+        SiteCollection(site, plan, fetcher, Extraction(site, archive, dedupe, report)).collect()
+    except RunDeadlineReached:
+        left.add("")  # marks the limit as reached: this worker's next sites are not started
+    except Exception as exc:  # noqa: BLE001 (the last line of defence: this site only)
+        if is_fatal(exc):
+            raise
+        events.log.exception("%s: unexpected error", site.key)
+        report.emit(events.Failed(site.base_url, f"unexpected {type(exc).__name__}: {exc}; the "
+                                                 "rest of this site was skipped"[:500], kind="site", site=site.key))
 
 
 def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> RunReport:

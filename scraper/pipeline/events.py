@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -155,6 +156,8 @@ class RunReport:
     unreachable_sites: list[str] = field(default_factory=list)
     sites_attempted: int = 0
     subscriber: Callable[[Event], None] | None = None
+    # a run's site workers report at the same time (requests are made outside the archive turn)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -168,7 +171,11 @@ class RunReport:
         return "partial" if self.errors else "ok"
 
     def emit(self, event: Event) -> None:
-        """Count and log one event, then hand it to the subscriber."""
+        """Count and log one event, then hand it to the subscriber (one event at a time)."""
+        with self._lock:
+            self._emit(event)
+
+    def _emit(self, event: Event) -> None:
         c = self.counters
         match event:
             case RequestMade():

@@ -20,6 +20,7 @@ import logging
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import IO, Any, Callable
 
@@ -46,13 +47,38 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+@dataclass
+class SiteProgress:
+    """One site's state in a run's progress line."""
+
+    state: str = "discovering"  # then "checking", "done" or "unreachable"
+    done: int = 0  # release URLs checked
+    total: int = 0  # known work: URLs checked + URLs still to check
+    checking_since: float = 0.0
+
+    def text(self, key: str, now: float) -> str:
+        if self.state == "discovering":
+            return f"{key}: discovering"
+        text = f"{key}: {self.done} of {self.total} URLs to check"
+        left = self.seconds_left(now)
+        return text + (f", ~{left:.0f} s left" if left is not None else "")
+
+    def seconds_left(self, now: float) -> float | None:
+        """The time the URLs still to check should take at this site's pace so far (None: no pace yet)."""
+        if self.done == 0:
+            return None
+        return (self.total - self.done) * (now - self.checking_since) / self.done
+
+
 class Progress:
-    """A live status line for a run on a terminal: the site being collected, how many URLs it has to
-    check, requests made so far, what happened to the releases, and the elapsed time.
+    """A live status line for a run on a terminal: each site being collected with its state and
+    "N of M" release URLs checked (with an estimate of the time left at the site's pace so far), how
+    many sites are done or failed, requests made so far, what happened to the releases, and the
+    elapsed time. Sites are read in parallel: the slowest (the most time left) comes first.
 
     It follows the run's events (:mod:`scraper.pipeline.events`), the same ones the run's counters
-    are made of. There is no total to draw a bar against, because a run decides per URL whether to
-    fetch it.
+    are made of. M is the work known so far: a run learns it per site once it has read the site's
+    listings and sitemap, and a page's hreflang links may add to it.
     """
 
     OUTCOMES = ("new", "updated", "unchanged", "skipped", "removed", "failed")
@@ -60,8 +86,7 @@ class Progress:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.started = clock()
-        self.site = ""
-        self.to_check = 0
+        self.sites: dict[str, SiteProgress] = {}
         self.requests = 0
         self.counts = dict.fromkeys(self.OUTCOMES, 0)
 
@@ -70,27 +95,51 @@ class Progress:
         match event:
             case events.RequestMade():
                 self.requests += 1
+            case events.SiteDiscovering(site=site):
+                self.sites[site] = SiteProgress()
             case events.SiteStarted(site=site, urls_to_check=n):
-                self.site, self.to_check = site, n
+                self.sites[site] = SiteProgress("checking", 0, n, self.clock())
+            case events.UrlChecked(site=site, left=left):
+                progress = self.sites.setdefault(site, SiteProgress("checking", checking_since=self.clock()))
+                progress.done += 1
+                progress.total = progress.done + left
+            case events.SiteFinished(site=site):
+                progress = self.sites.setdefault(site, SiteProgress())
+                if progress.state != "unreachable":
+                    progress.state = "done"
             case events.ReleaseStored(outcome=outcome):
                 self.counts[outcome] += 1
             case events.ReleaseSkipped():
                 self.counts["skipped"] += 1
             case events.ReleaseRemoved():
                 self.counts["removed"] += 1
-            case events.Failed() | events.SiteUnreachable() | events.DeadlineReached():
+            case events.SiteUnreachable(site=site):
+                self.sites.setdefault(site, SiteProgress()).state = "unreachable"
+                self.counts["failed"] += 1
+            case events.Failed() | events.DeadlineReached():
                 self.counts["failed"] += 1
             case _:
                 return False
         return True
 
     def line(self) -> str:
-        parts = [f"{self.site}: {self.to_check} URLs to check" if self.site else "discovering",
-                 f"{self.requests} requests"]
+        now = self.clock()
+        running = [(key, p) for key, p in self.sites.items() if p.state in ("discovering", "checking")]
+        running.sort(key=lambda item: -(item[1].seconds_left(now) or 0))
+        parts = []
+        if len(self.sites) > 1:
+            finished = sum(p.state == "done" for p in self.sites.values())
+            unreachable = sum(p.state == "unreachable" for p in self.sites.values())
+            parts.append(f"{len(self.sites)} sites: {len(running)} running, {finished} done"
+                         + (f", {unreachable} unreachable" if unreachable else ""))
+        parts.extend(p.text(key, now) for key, p in running)
+        if not self.sites:
+            parts.append("starting")
+        parts.append(f"{self.requests} requests")
         done = ", ".join(f"{n} {name}" for name, n in self.counts.items() if n)
         if done:
             parts.append(done)
-        parts.append(f"{self.clock() - self.started:.0f} s")
+        parts.append(f"{now - self.started:.0f} s")
         return " · ".join(parts)
 
 
@@ -226,6 +275,23 @@ def _by_kind(kinds: dict[str, int] | None) -> str:
     return f" ({', '.join(parts)})"
 
 
+SITE_OUTCOMES = {"ok": "ok", "partial": "partial (exit 3 if alone)", "failed": "unreachable (exit 4 if alone)"}
+
+
+def site_lines(report: Any) -> list[str]:
+    """One line per site of a run of several: its own outcome and its number of errors."""
+    sites = getattr(report, "sites", None) or []
+    if len(sites) < 2:
+        return []
+    errors: dict[str, int] = {}
+    for error in report.errors:
+        errors[error.get("site", "")] = errors.get(error.get("site", ""), 0) + 1
+    width = max(len(site) for site in sites)
+    return [f"  {site:<{width}}  {SITE_OUTCOMES[status]}"
+            + (f", {errors[site]} error{'' if errors[site] == 1 else 's'}" if errors.get(site) else "")
+            for site, status in report.site_statuses(sites).items()]
+
+
 def echo_summary(path: Any, report: Any, seconds: float, quiet: bool = False, log_json: bool = False) -> None:
     """The one-line summary of a run (a JSON line with ``--log-json``), then its errors."""
     handler = next((h for h in logging.getLogger().handlers if isinstance(h, ConsoleHandler)), None)
@@ -238,11 +304,14 @@ def echo_summary(path: Any, report: Any, seconds: float, quiet: bool = False, lo
             record = logging.makeLogRecord({
                 "name": "scraper.run", "levelno": logging.INFO, "levelname": "INFO", "msg": text,
                 "fields": {"archive": str(path), "status": report.status, "errors": len(report.errors),
-                           "errors_by_kind": kinds or {}, "seconds": round(seconds, 3), **report.counts},
+                           "errors_by_kind": kinds or {}, "seconds": round(seconds, 3), **report.counts,
+                           **({"sites": report.site_statuses(report.sites)} if getattr(report, "sites", None) else {})},
             })
             click.echo(JsonFormatter().format(record), err=True)
         return  # each error is already a JSON log line from the pipeline
     if not quiet:
         click.echo(text, err=True)
+        for line in site_lines(report):
+            click.echo(line, err=True)
     for error in report.errors:
         click.echo(f"error: {error['url']}: {error['error']}", err=True)

@@ -67,7 +67,7 @@ def run(
     """
     started = time.monotonic()
     sites = selected_sites(config, options)
-    report = RunReport(subscriber=on_event)
+    report = RunReport(subscriber=on_event, sites=[site.key for site in sites])
     on_request = lambda url: report.emit(events.RequestMade(url))  # noqa: E731
     with ArchiveLock(archive_path), Archive(archive_path) as archive:
         dedupe = Deduplicator(archive)

@@ -174,6 +174,13 @@ class SiteCollection:
         if not langs:
             return
         self.report.sites_attempted += 1
+        self.report.emit(events.SiteDiscovering(self.site.key))
+        try:
+            self._collect(langs)
+        finally:
+            self.report.emit(events.SiteFinished(self.site.key))
+
+    def _collect(self, langs: list[str]) -> None:
         self._held = []
         stopped: RunDeadlineReached | None = None
         aliases: dict[str, list[str]] = {}
@@ -204,6 +211,8 @@ class SiteCollection:
             seen = {candidate.url for candidate in queue}
             while queue:
                 candidate = queue.popleft()
+                if self._checking is not None:
+                    self.report.emit(events.UrlChecked(self.site.key, left=len(queue) + 1))
                 self._checking = candidate.url
                 try:
                     page_url = self.check(candidate)
@@ -231,6 +240,8 @@ class SiteCollection:
             self._reached()
         finally:
             self._alternates.clear()
+        if self._checking is not None and stopped is None:
+            self.report.emit(events.UrlChecked(self.site.key, left=len(queue)))
         if self._held is not None:  # nothing of the site could be read
             self._unreachable()
         templates = self.extraction.templates(langs)  # learned from tonight's pages too

@@ -41,6 +41,27 @@ class SiteStarted(Event):
 
 
 @dataclass(frozen=True)
+class SiteDiscovering(Event):
+    """A site's worker began with it: reading its listings and sitemap."""
+
+    site: str
+
+
+@dataclass(frozen=True)
+class UrlChecked(Event):
+    """One of the release URLs a site had to check (:class:`SiteStarted`) is done with, however it went;
+    ``left`` are still to check (the hreflang links of tonight's pages may add some)."""
+
+    site: str
+    left: int
+
+
+@dataclass(frozen=True)
+class SiteFinished(Event):
+    site: str
+
+
+@dataclass(frozen=True)
 class SiteUnreachable(Event):
     site: str
     url: str
@@ -155,6 +176,7 @@ class RunReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     unreachable_sites: list[str] = field(default_factory=list)
     sites_attempted: int = 0
+    sites: list[str] = field(default_factory=list)  # the run's sites, in config order
     subscriber: Callable[[Event], None] | None = None
     # a run's site workers report at the same time (requests are made outside the archive turn)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
@@ -221,6 +243,12 @@ class RunReport:
     def _error(self, url: str, message: str, **fields: str | None) -> None:
         log.error("%s: %s", url, message)
         self.errors.append({"url": url, "error": message, **{k: v for k, v in fields.items() if v is not None}})
+
+    def site_statuses(self, sites: list[str]) -> dict[str, str]:
+        """Each site's own outcome: ``ok``, ``partial`` (something of it failed) or ``failed`` (unreachable)."""
+        failed = {error.get("site") for error in self.errors}
+        return {site: "failed" if site in self.unreachable_sites else "partial" if site in failed else "ok"
+                for site in sites}
 
     def errors_by_kind(self) -> dict[str, int]:
         """How many failures of each kind (``page``, ``listing`` …) the run had."""

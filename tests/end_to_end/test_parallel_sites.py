@@ -53,6 +53,10 @@ def test_a_slow_refusing_or_down_host_neither_stops_nor_slows_the_others(tmp_pat
     unreachable = {error["site"] for error in yaml.safe_load(run["error_log"]) if error.get("kind") == "site"}
     assert unreachable == {"refusing", "down"}
     assert "site refusing unreachable" in result.output and "site down unreachable" in result.output
+    lines = result.output.splitlines()  # the summary has a line per site with its own outcome
+    assert "  slow      ok" in lines and "  healthy   ok" in lines
+    assert any(line.startswith("  refusing  unreachable") for line in lines), result.output
+    assert any(line.startswith("  down      unreachable") for line in lines), result.output
 
 
 def test_a_run_of_sites_that_are_all_down_fails_with_each_named(tmp_path):

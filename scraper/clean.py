@@ -13,7 +13,8 @@ import functools
 import re
 
 from scraper.text import normalize
-from scraper.text.normalize import normalize_space, word_count, words
+from scraper.text.datelines import IOM_ACRONYMS
+from scraper.text.normalize import alnum_runs, normalize_space, word_count, words
 
 __all__ = [
     "AD_LABELS",
@@ -22,7 +23,6 @@ __all__ = [
     "clean_blocks",
     "clean_title",
     "drop_repeats",
-    "occurrences",
     "drop_trailing_notices",
     "is_ad_label",
     "is_control",
@@ -30,6 +30,7 @@ __all__ = [
     "is_notice",
     "join_blocks",
     "normalize_space",
+    "occurrences",
     "said",
     "same_text",
     "word_count",
@@ -79,7 +80,7 @@ def is_ad_label(block: str) -> bool:
 
 # A block that says nothing but this is a control of a gallery, player or lightbox (compared as
 # :func:`words` fold them: "Schließen" is "schliessen").
-UI_LABELS = frozenset(" ".join(words(label)) for label in {
+UI_LABELS = frozenset(" ".join(words(label)) for label in (
     "close", "caption", "enlarge", "expand", "zoom", "fullscreen", "full screen", "previous", "next", "prev",
     "play", "pause", "back to top", "show more", "load more", "view gallery", "open gallery", "view all photos",
     "закрыть", "подпись", "увеличить", "назад", "вперед", "вперёд", "далее", "наверх", "показать еще",
@@ -87,7 +88,7 @@ UI_LABELS = frozenset(" ".join(words(label)) for label in {
     "жабу", "үлкейту", "артқа", "алға", "келесі", "алдыңғы", "жоғары",
     "schließen", "bildunterschrift", "vergrößern", "zurück", "weiter", "fermer", "légende", "agrandir",
     "précédent", "suivant", "cerrar", "leyenda", "ampliar", "anterior", "siguiente", "chiudi", "didascalia",
-})
+))
 
 # "Image 1 of 8", "Фото 1 из 8", "Сурет 1 / 8", "Bild 1 von 8", "3/12": the counter of a gallery.
 _COUNTER = re.compile(r"^(?:[^\W\d_]+\s+)?\d{1,3}\s*(?:/|of|из|von|de|sur|di|su|z|ішінен)\s*\d{1,3}$", re.IGNORECASE)
@@ -182,9 +183,16 @@ def clean_title(title: str, site_suffixes: tuple[str, ...] = ()) -> str:
     return title
 
 
+# IOM's names as a site appends them to a title: its acronyms (:data:`IOM_ACRONYMS`, whole words:
+# "IOM Kazakhstan", "ХКҰ Қазақстан") and these spelt-out names (anywhere in the suffix).
+_IOM_ACRONYM_WORDS = frozenset(normalize.fold(acronym) for acronym in IOM_ACRONYMS)
+_IOM_NAMES = ("international organization for migration", "un migration")
+
+
 def _looks_like_site_name(text: str, site_suffixes: tuple[str, ...]) -> bool:
-    lowered = normalize.fold_case(text)
-    names = ("international organization for migration", "iom", "мом", "хкұ", "un migration") + tuple(
-        normalize.fold_case(s) for s in site_suffixes
-    )
-    return any(name in lowered for name in names) and len(text) < 80
+    if len(text) >= 80:
+        return False
+    lowered = normalize.fold(text)
+    if not _IOM_ACRONYM_WORDS.isdisjoint(alnum_runs(lowered)):
+        return True
+    return any(name in lowered for name in _IOM_NAMES + tuple(normalize.fold(s) for s in site_suffixes))

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 
-_NON_WORD = re.compile(r"[\W_]+")
+from scraper.text.normalize import alnum_runs
 
 
 @functools.lru_cache(maxsize=65536)  # the same chrome strings recur on every page of a site
@@ -20,7 +19,7 @@ def block_key(text: str) -> str | None:
 
     Returns None for text without letters or digits (nothing to learn from it).
     """
-    normalized = _NON_WORD.sub(" ", text.casefold()).strip()
+    normalized = " ".join(alnum_runs(text.casefold()))
     if not normalized:
         return None
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).hexdigest()

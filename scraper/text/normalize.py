@@ -11,8 +11,9 @@ callers that need the same step get the same characters:
   space, ends trimmed), :func:`ordinary_spaces` (same-length: :data:`NO_BREAK_SPACES` -> " ", so
   indexes into the copy are indexes into the original), :func:`normalize_space` (one clean line:
   NFC, invisible characters removed, whitespace collapsed).
-* Folding: :func:`fold_case` (casefold), :func:`fold` (NFC + casefold: the key under which a word
-  is looked up in a word list), :func:`fold_yo` (ё -> е), :func:`fold_digits` (Arabic-Indic digits
+* Folding: :func:`fold_case` (casefold), :func:`fold_apostrophes` (curly "’" -> straight "'"),
+  :func:`fold` (NFC + casefold + apostrophes: the key under which a word is looked up in a word
+  list), :func:`fold_yo` (ё -> е), :func:`fold_digits` (Arabic-Indic digits
   -> ASCII).
 * Tokenisation, three regexes for three purposes (they are not interchangeable):
   :data:`WORD_RE` / :func:`words` / :func:`word_count`: words as a reader counts them (letters and
@@ -35,6 +36,7 @@ import unicodedata
 
 __all__ = [
     "ALNUM_RUN_RE",
+    "APOSTROPHES",
     "INVISIBLE",
     "LETTER_WORD_RE",
     "NO_BREAK_SPACES",
@@ -42,6 +44,7 @@ __all__ = [
     "alnum_runs",
     "collapse_whitespace",
     "fold",
+    "fold_apostrophes",
     "fold_case",
     "fold_digits",
     "fold_yo",
@@ -71,6 +74,11 @@ _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 #: NO-BREAK SPACE and NARROW NO-BREAK SPACE.
 NO_BREAK_SPACES = "\u00a0\u202f"
 _ORDINARY_SPACES = str.maketrans(dict.fromkeys(NO_BREAK_SPACES, " "))
+
+#: Apostrophes a page prints for the straight "'": RIGHT SINGLE QUOTATION MARK (U+2019, what word
+#: processors and most CMSs print) and MODIFIER LETTER APOSTROPHE (U+02BC).
+APOSTROPHES = "\u2019\u02bc"
+_STRAIGHT_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 
 # Arabic-Indic (U+0660-0669) and Extended Arabic-Indic (U+06F0-06F9) digits -> ASCII.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
@@ -128,13 +136,19 @@ def fold_case(text: str) -> str:
     return text.casefold()
 
 
+def fold_apostrophes(text: str) -> str:
+    """Every :data:`APOSTROPHES` character as the straight "'": "aujourd’hui" -> "aujourd'hui"."""
+    return text.translate(_STRAIGHT_APOSTROPHES)
+
+
 def fold(text: str) -> str:
-    """The key under which a word or phrase is looked up in a word list: NFC, then casefold.
+    """The key under which a word or phrase is looked up in a word list: NFC, casefold, and the
+    curly apostrophe as the straight one (:func:`fold_apostrophes`).
 
     Build the list with the same function (``frozenset(map(fold, ...))``) so that an entry and a
     word from a page can only differ by what they say, not by how they were typed.
     """
-    return nfc(text).casefold()
+    return fold_apostrophes(nfc(text).casefold())
 
 
 def fold_yo(text: str) -> str:
@@ -182,7 +196,11 @@ LETTER_WORD_RE = re.compile(rf"{_LETTER}{_LETTER_OR_MARK}*(?:-{_LETTER}{_LETTER_
 
 
 def words(text: str) -> list[str]:
-    """The words (:data:`WORD_RE`) of ``text``, case-folded: what two texts are compared on."""
+    """The words (:data:`WORD_RE`) of ``text`` as :func:`fold` folds them (NFC, case-folded, curly
+    apostrophes straight): what two texts are compared on, so a composed "й" and "и" + U+0306 are
+    the same letter and "don’t" the same word as "don't"."""
+    if not text.isascii():
+        text = fold_apostrophes(nfc(text))
     return WORD_RE.findall(fold_case(text))
 
 

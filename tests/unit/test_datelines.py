@@ -83,6 +83,9 @@ DATELINE_CASES: list[tuple[str, str | None, Dateline | None]] = [
     ("Countering human trafficking – a priority…", "en", None),
     ("This year — the tenth edition…", "en", None),
     ("Сегодня – Международный день мигранта.", "ru", None),
+    ("Aujourd'hui – La journée internationale des migrants.", None, None),
+    ("Aujourd’hui – La journée internationale des migrants.", None, None),  # curly apostrophe
+    ("Aujourdʼhui – La journée internationale des migrants.", None, None),
     ("Бүгін – Халықаралық мигранттар күні.", "kk", None),
     ("In Astana – The forum…", "en", None),
     ("Astana, November 2022 – The Ministry…", "en", None),  # partial date

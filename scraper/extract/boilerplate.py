@@ -30,8 +30,6 @@ def _grouped(rules: tuple[str, ...]) -> str:
 
 
 _BOILERPLATE_HINTS_SELECTOR = _grouped(selectors.BOILERPLATE_HINTS)
-_OUTERMOST_HINTS_SELECTOR = (f":is({_BOILERPLATE_HINTS_SELECTOR})"
-                             f":not(:is({_BOILERPLATE_HINTS_SELECTOR}):not(html):not(body) *)")
 
 
 def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS,
@@ -67,8 +65,9 @@ class Furniture:
         paragraphs; never a protected element nor one in ``spare``."""
         keep = self.keep | spare if spare else self.keep
         hinted: dict[int, LexborNode] = {}
-        # the outermost matches, from the parser (a match on <html> or <body> hides none)
-        pending = list(root.css(_OUTERMOST_HINTS_SELECTOR))
+        # the outermost matches (a match on <html> or <body> hides none): one query, and the
+        # nesting worked out here (a ":not(… *)" selector costs the parser a third more)
+        pending = outermost({n.mem_id: n for n in root.css(_BOILERPLATE_HINTS_SELECTOR) if n.tag not in ("html", "body")})
         while pending:
             node = pending.pop()
             if node.mem_id not in keep and _text_length(node) <= self.limit:

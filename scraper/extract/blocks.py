@@ -72,10 +72,11 @@ def blocks_of(root: LexborNode) -> list[Block]:
     links = {"chars": 0, "count": 0, "mail": 0}
 
     def flush() -> None:
-        text = "".join(current)
-        current.clear()
-        if text.strip():
-            blocks.append(Block(text, links["chars"], links["count"], links["mail"]))
+        if current:  # most flushes (one before and one after each block element) find nothing
+            text = "".join(current)
+            current.clear()
+            if text.strip():
+                blocks.append(Block(text, links["chars"], links["count"], links["mail"]))
         links["chars"] = links["count"] = links["mail"] = 0
 
     def walk(node: LexborNode) -> None:

@@ -268,14 +268,21 @@ class Archive:
     def release_field(self, release_id: int, column: str) -> Any:
         return self.db.execute(f"SELECT {column} FROM releases WHERE id = ?", [release_id]).fetchone()[0]
 
-    def site_and_date(self, release_id: int) -> tuple[str, str | None]:
-        return tuple(self.db.execute("SELECT site, published_date FROM releases WHERE id = ?", [release_id]).fetchone())
+    def site_date_and_first_seen(self, release_id: int) -> tuple[str, str | None, str | None]:
+        return tuple(self.db.execute("SELECT site, published_date, first_seen FROM releases WHERE id = ?",
+                                     [release_id]).fetchone())
 
     def published_dates(self, ids: list[int]) -> dict[int, str | None]:
+        return self._column_of(ids, "published_date")
+
+    def first_seen(self, ids: list[int]) -> dict[int, str | None]:
+        return self._column_of(ids, "first_seen")
+
+    def _column_of(self, ids: list[int], column: str) -> dict[int, str | None]:
         if not ids:
             return {}
         rows = self.db.execute(
-            f"SELECT id, published_date FROM releases WHERE id IN ({', '.join('?' for _ in ids)})", ids
+            f"SELECT id, {column} FROM releases WHERE id IN ({', '.join('?' for _ in ids)})", ids
         ).fetchall()
         return dict(rows)
 

@@ -12,7 +12,8 @@ transaction of the archive:
    the same day in another language citing the same figures (:func:`same_story`); else its URL.
 3. **Which release it copies** (``duplicate_of``): near-duplicates of its text on other sites
    (:class:`~scraper.dedupe.near_duplicates.NearDuplicateIndex`), each member of a cluster pointing
-   at the earliest (:func:`~scraper.dedupe.near_duplicates.earliest_original`).
+   at the earliest (:func:`~scraper.dedupe.near_duplicates.earliest_original`: by published date,
+   then first seen), whichever site was read first, in one run or in separate runs.
 4. **Why a changed text is a new version** (:func:`version_cause`): an edit by the site, or the
    same page read by a better extractor (``release_versions.cause``).
 
@@ -101,7 +102,9 @@ class Deduplicator:
         self.index.add(release_id, release.site, release.lang, release.body)
         for member in [release_id, *(m.release_id for m in self.index.find_by_id(release_id))]:
             matches = self.index.find_by_id(member)
-            site, published = self.archive.site_and_date(member)
-            dates = self.archive.published_dates([m.release_id for m in matches])
-            original = earliest_original(matches, dates, site=site, published_date=published, release_id=member)
+            site, published, seen = self.archive.site_date_and_first_seen(member)
+            ids = [m.release_id for m in matches]
+            original = earliest_original(matches, self.archive.published_dates(ids), site=site,
+                                         published_date=published, release_id=member,
+                                         first_seen=self.archive.first_seen(ids), seen=seen)
             self.archive.set_duplicate_of(member, original)

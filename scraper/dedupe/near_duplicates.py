@@ -57,7 +57,7 @@ Decision rule (applied by the pipeline)
 ---------------------------------------
 A release whose near-duplicates include releases on *another* site gets ``duplicate_of`` = the
 earliest of those, by ``published_date`` (releases without a date after every dated one), then by
-``id``. If the new release is itself earlier than all of them, it is the original: it gets no
+``first_seen`` (the release the archive saw first), then by ``id``. If the new release is itself earlier than all of them, it is the original: it gets no
 ``duplicate_of`` and the pipeline may point the later copies at it. Near-duplicates on the same site
 are not cross-posts and are ignored here; releases of different languages are never compared.
 :func:`earliest_original` implements the rule.
@@ -419,9 +419,11 @@ class NearDuplicateIndex:
 # --- the decision rule --------------------------------------------------------------------------
 
 
-def _age(published_date: str | None, release_id: int | None) -> tuple[bool, str, int]:
-    """Sort key for 'earliest': dated before undated, then by date, then by id (new last)."""
-    return (published_date is None, published_date or "", sys.maxsize if release_id is None else release_id)
+def _age(published_date: str | None, first_seen: str | None, release_id: int | None) -> tuple[bool, str, bool, str, int]:
+    """Sort key for 'earliest': dated before undated, then by date, then by first seen (a release not
+    yet archived, or of unknown first sighting, last), then by id (new last)."""
+    return (published_date is None, published_date or "", first_seen is None, first_seen or "",
+            sys.maxsize if release_id is None else release_id)
 
 
 def earliest_original(
@@ -431,18 +433,23 @@ def earliest_original(
     site: str,
     published_date: str | None,
     release_id: int | None = None,
+    first_seen: Mapping[int, str | None] | None = None,
+    seen: str | None = None,
 ) -> int | None:
     """What ``duplicate_of`` should hold for a release on ``site`` whose near-duplicates are ``matches``.
 
     Only matches on another site count. The answer is the earliest of them by ``published``
-    date (``published[release_id]``, ISO ``YYYY-MM-DD``; undated after dated), then by id; None
-    when no match is on another site, or when the release itself (``published_date``,
-    ``release_id``, None if not yet inserted) is earlier than all of them: it is then the original.
+    date (``published[release_id]``, ISO ``YYYY-MM-DD``; undated after dated), then by the time it
+    was first seen (``first_seen[release_id]``, ISO timestamps; ``seen`` for the release itself),
+    then by id; None when no match is on another site, or when the release itself
+    (``published_date``, ``seen``, ``release_id``, None if not yet inserted) is earlier than all of
+    them: it is then the original.
     """
+    first_seen = first_seen or {}
     others = [m.release_id for m in matches if m.site != site]
     if not others:
         return None
-    best = min(others, key=lambda rid: _age(published.get(rid), rid))
-    if _age(published_date, release_id) < _age(published.get(best), best):
+    best = min(others, key=lambda rid: _age(published.get(rid), first_seen.get(rid), rid))
+    if _age(published_date, seen, release_id) < _age(published.get(best), first_seen.get(best), best):
         return None
     return best

@@ -529,3 +529,27 @@ PUBLISHED = {10: "2024-03-14", 11: "2024-03-15", 12: "2024-03-14", 13: None, 14:
 def test_earliest_original(matches, site, published_date, release_id, expected):
     got = earliest_original(matches, PUBLISHED, site=site, published_date=published_date, release_id=release_id)
     assert got == expected
+
+
+FIRST_SEEN = {10: "2024-03-16T02:00:09+00:00", 12: "2024-03-15T02:00:05+00:00", 11: "2024-03-15T02:00:01+00:00"}
+
+
+@pytest.mark.parametrize(
+    "matches, published_date, seen, release_id, expected",
+    [
+        # equal dates: the one first seen earlier, whatever its id
+        ([Match(10, "www", 0.9), Match(12, "kazakhstan", 0.8)], "2024-03-20", "2024-03-20T02:00:00+00:00", 20, 12),
+        # the release itself, of the same date, seen before its copy: it is the original
+        ([Match(12, "kazakhstan", 0.9)], "2024-03-14", "2024-03-14T02:00:00+00:00", 20, None),
+        # ... seen after it: it is the copy
+        ([Match(12, "kazakhstan", 0.9)], "2024-03-14", "2024-03-16T02:00:00+00:00", 5, 12),
+        # the date still decides before the first sighting
+        ([Match(11, "kazakhstan", 0.9)], "2024-03-14", "2024-03-16T02:00:00+00:00", 20, None),
+        # not yet archived (no first sighting): after every archived release of its date
+        ([Match(12, "kazakhstan", 0.9)], "2024-03-14", None, None, 12),
+    ],
+)
+def test_earliest_original_breaks_date_ties_by_first_seen(matches, published_date, seen, release_id, expected):
+    got = earliest_original(matches, PUBLISHED, site="rovienna", published_date=published_date,
+                            release_id=release_id, first_seen=FIRST_SEEN, seen=seen)
+    assert got == expected

@@ -128,6 +128,7 @@ class Response:
     etag: str | None = None
     last_modified: str | None = None
     fetched_at: str = field(default_factory=lambda: utc_now())
+    redirects: tuple[str, ...] = ()  # every URL redirected through, after requested_url, before url
 
     @property
     def is_html(self) -> bool:
@@ -297,6 +298,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         current = url
+        hops: list[str] = []
         for _hop in range(MAX_REDIRECTS + 1):
             self._check_host(current)
             robots = self.robots_for(current)
@@ -313,10 +315,12 @@ class Fetcher:
                     raise OffSiteRedirect(url, f"redirected to {target}: {exc.cause.removesuffix('; not requested')}"
                                                "; not followed", target) from None
                 current = target
+                hops.append(target)
                 continue
             return Response(
                 url=current,
                 requested_url=url,
+                redirects=tuple(hops[:-1]),
                 status=response.status,
                 content=response.content,
                 content_type=response.content_type,

@@ -154,6 +154,7 @@ class SiteCollection:
     _failed: set[str] = field(default_factory=set, init=False, repr=False)  # URLs that failed tonight
     _checking: str | None = field(default=None, init=False, repr=False)  # the candidate URL being checked
     _alternates: dict[str, list[Candidate]] = field(default_factory=dict, init=False, repr=False)  # page -> hreflang
+    _redirects: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)  # page -> hops to it
 
     @property
     def archive(self) -> Archive:
@@ -226,8 +227,8 @@ class SiteCollection:
                     self._fail(events.Failed(candidate.url, f"unexpected {type(exc).__name__}: {exc}"[:500],
                                              kind="page", site=self.site.key, lang=candidate.lang))
                     continue
-                if page_url:
-                    aliases.setdefault(page_url, []).append(candidate.url)
+                if page_url:  # every URL that led to the page: the one asked for, each redirect hop
+                    aliases.setdefault(page_url, []).extend([candidate.url, *self._redirects.pop(page_url, ())])
                     if candidate.source in ("retry", "resumed") and self.plan.incremental:
                         retried.add(page_url)  # last run's failure: its window, not tonight's, decides
                     for other in self._alternates.pop(page_url, ()):
@@ -240,6 +241,7 @@ class SiteCollection:
             self._reached()
         finally:
             self._alternates.clear()
+            self._redirects.clear()
         if self._checking is not None and stopped is None:
             self.report.emit(events.UrlChecked(self.site.key, left=len(queue)))
         if self._held is not None:  # nothing of the site could be read
@@ -414,7 +416,10 @@ class SiteCollection:
             if self.archive.mark_removed(state["release_id"], state["page_url"], response.status, now):
                 self.report.emit(events.ReleaseRemoved(candidate.url, response.status))
             return None
-        return self.store_page(candidate, response)
+        page_url = self.store_page(candidate, response)
+        if page_url and response.redirects:
+            self._redirects[page_url] = [normalize_url(hop) for hop in response.redirects]
+        return page_url
 
     def is_index_page(self, url: str) -> bool:
         """Whether ``url`` is one of the site's home pages or news listing pages (never a release)."""

@@ -201,6 +201,19 @@ SEARCH_META: tuple[Column, ...] = (
     Column("value", str, "e.g. `tokens 1; snowball PyStemmer 3.1.0; kk suffixes 1`", since=3),
 )
 
+KEPT_RESPONSES: tuple[Column, ...] = (
+    Column("url", str, "primary key: a robots.txt, listing page or sitemap URL, as requested", primary_key=True,
+           since=5),
+    Column("etag", str, "the validators it was served with: the next run asks for it with `If-None-Match` / "
+                        "`If-Modified-Since`, and a `304 Not Modified` is read as this copy", since=5),
+    Column("last_modified", str, "the validators it was served with: the next run asks for it with "
+                                 "`If-None-Match` / `If-Modified-Since`, and a `304 Not Modified` is read as this "
+                                 "copy", since=5),
+    Column("content_type", str, "as served (media type, then the charset of the header)", since=5),
+    Column("charset", str, "as served (media type, then the charset of the header)", since=5),
+    Column("content", bytes, "the body as served, zlib-compressed", since=5),
+)
+
 TABLES: dict[str, tuple[Column, ...]] = {
     "releases": RELEASES,
     "release_urls": RELEASE_URLS,
@@ -209,6 +222,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "template_blocks": TEMPLATE_BLOCKS,
     "runs": RUNS,
     "search_meta": SEARCH_META,
+    "kept_responses": KEPT_RESPONSES,
 }
 
 TRANSLATIONS: tuple[Column, ...] = (

@@ -113,8 +113,15 @@ def _v4_url_history(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE release_urls SET last_seen = (SELECT last_seen FROM releases WHERE id = release_id)")
 
 
+def _v5_kept_responses(db: sqlite_utils.Database) -> None:
+    """Conditional requests for discovery (issue 12): ``kept_responses``, the last robots.txt, listing
+    pages and sitemaps with their validators. A new table: nothing existing changes; the first run
+    after the upgrade downloads them in full once."""
+    create_tables(db, 5)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
-                                                            _v3_stemmed_search, _v4_url_history]
+                                                            _v3_stemmed_search, _v4_url_history, _v5_kept_responses]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

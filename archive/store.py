@@ -268,6 +268,25 @@ class Archive:
     def release_field(self, release_id: int, column: str) -> Any:
         return self.db.execute(f"SELECT {column} FROM releases WHERE id = ?", [release_id]).fetchone()[0]
 
+    def kept_responses(self) -> dict[str, dict]:
+        """The robots.txt files, listing pages and sitemaps kept with their validators (URL -> row,
+        content uncompressed)."""
+        rows = self.db.execute("SELECT url, etag, last_modified, content_type, charset, content FROM kept_responses")
+        return {url: {"etag": etag, "last_modified": modified, "content_type": kind, "charset": charset,
+                      "content": zlib.decompress(content)}
+                for url, etag, modified, kind, charset, content in rows}
+
+    def keep_responses(self, kept: dict[str, dict]) -> None:
+        """Keep these responses (URL -> etag, last_modified, content_type, charset, content), replacing
+        the copies kept before, in one transaction."""
+        with self.transaction():
+            for url, row in sorted(kept.items()):
+                self.db.execute(
+                    "INSERT OR REPLACE INTO kept_responses (url, etag, last_modified, content_type, charset, content) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [url, row["etag"], row["last_modified"], row["content_type"], row["charset"],
+                     zlib.compress(row["content"], 6)])
+
     def site_date_and_first_seen(self, release_id: int) -> tuple[str, str | None, str | None]:
         return tuple(self.db.execute("SELECT site, published_date, first_seen FROM releases WHERE id = ?",
                                      [release_id]).fetchone())

@@ -11,7 +11,12 @@ Modified, `faulted` requests that got an injected fault, `failed` other non-200 
 
 1. a first run into an empty archive (no --since: everything);
 2. a second run right after, on the unchanged site (incremental: no --since, so listings stop at
-   the first page of archived releases, and `revalidate_per_run` releases are re-checked);
+   the first page of archived releases, and `revalidate_per_run` releases are re-checked): robots.txt,
+   the listing pages and the sitemap are asked for conditionally (ETag / Last-Modified kept from the
+   first run in `kept_responses`) and answered 304;
+2b. a third run, unchanged, on a night the revalidation sample is not due (`revalidate_every_days: 7`);
+   for 2 and 2b, the requests per site-language against the target: at most 2 per site-language
+   plus one robots.txt per host, 304s included, and the sample only on the nights it is due;
 3. a first run with transient faults on about a third of the requests (500/503/429 with
    Retry-After: 1, stalls past the 0.5 s timeout, dropped connections, truncated bodies; each URL
    faulted at most twice, 3 retries): the faults met, the retries, the errors, and whether its
@@ -34,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.archive_checks import consistency_problems, dump_archive, request_counts  # noqa: E402
+from support.archive_checks import consistency_problems, dump_archive, request_counts, request_kind  # noqa: E402
 from support.helpers import KAZAKHSTAN, query, write_config  # noqa: E402
 from support.fixture_server import FixtureServer  # noqa: E402
 from scraper import pipeline  # noqa: E402
@@ -48,6 +53,13 @@ def run_once(config_path: Path) -> tuple[pipeline.RunReport, float]:
     started = time.perf_counter()
     report = pipeline.run(config, config_path.parent / "archive.db", pipeline.RunOptions())
     return report, time.perf_counter() - started
+
+
+def not_modified(requests) -> Counter:
+    """How many requests of each kind (robots, listing, sitemap, release) were answered 304."""
+    return Counter("release" if kind == "304" else kind
+                   for kind, status in ((request_kind(r.path, r.status, r.fault), r.status) for r in requests)
+                   if status == 304)
 
 
 def row(label: str, counts: Counter, seconds: float) -> str:
@@ -77,10 +89,24 @@ def main() -> None:
         second_counts = request_counts(server.requests)
         print(row("2. second run, unchanged", second_counts, seconds))
         langs = 3
-        print(f"\n   second run: {sum(second_counts.values())} requests = {sum(second_counts.values()) / langs:.1f} "
-              f"per language ({langs} languages, 1 site); first run: {sum(first_counts.values())}; "
-              f"second run {second.counts['pages_not_modified']} x 304, {second.counts['pages_fetched']} downloads, "
-              f"{second.counts['releases_new']} new")
+        second_304 = not_modified(server.requests)
+        server.reset()
+        write_config(Path(tmp), server.base_url, revalidate_every_days=7)  # the sample ran last night: not due
+        third, seconds = run_once(config)
+        third_counts = request_counts(server.requests)
+        print(row("2b. unchanged, sample not due", third_counts, seconds))
+        third_304 = not_modified(server.requests)
+        bound = 2 * langs + 1  # one site, one host
+        print(f"\n   first run: {sum(first_counts.values())} requests")
+        for label, counts, answered, report in (("second run (sample due)", second_counts, second_304, second),
+                                                ("2b (sample not due)", third_counts, third_304, third)):
+            total = sum(counts.values())
+            sample = counts.get("304", 0) + counts.get("release", 0)
+            print(f"   {label}: {total} requests = {total / langs:.1f} per site-language ({langs} languages, 1 site, "
+                  f"1 host); without the revalidation sample {total - sample} (target <= {bound} = 2 x {langs} + 1 "
+                  f"robots.txt: {'met' if total - sample <= bound else 'MISSED'}); answered 304: "
+                  + ", ".join(f"{n} {kind}" for kind, n in sorted(answered.items()))
+                  + f"; {report.counts['pages_fetched']} downloads, {report.counts['releases_new']} new")
 
     with tempfile.TemporaryDirectory() as tmp, FixtureServer(root, validators=True) as server:
         server.inject(rate=args.fault_rate, max_per_url=2, seed=args.seed, stall=2.0)

@@ -27,4 +27,5 @@ SEARCHABLE_TABLES = ("releases", "releases_unique")
 
 #: Tables researchers do not need (the near-duplicate index, learned templates, the stemmer version):
 #: hidden from the database page and the home page, still reachable with ?_show_hidden=1.
-INTERNAL_TABLES = ("dedup_bands", "dedup_signatures", "dedup_meta", "template_blocks", "search_meta")
+INTERNAL_TABLES = ("dedup_bands", "dedup_signatures", "dedup_meta", "template_blocks", "search_meta",
+                   "kept_responses")

@@ -155,7 +155,7 @@ def walk_listing(
         later = "; later listing pages not read" if page_number or start else \
             f"; the {lang} releases come from the sitemap and hreflang links only"
         try:
-            response = fetcher.get(url)
+            response = fetcher.get_kept(url)
         except RobotsDisallowed as exc:
             if isinstance(exc, RobotsUnreachable):  # not the site's choice: a failure, retried next run
                 record_failure(failures, url, f"listing page not read ({exc.cause}){later}", "listing", lang,

@@ -143,7 +143,7 @@ def read_sitemap(
         url = queue.pop(0)
         fetched += 1
         try:
-            response = fetcher.get(url, max_bytes=MAX_SITEMAP_BYTES)
+            response = fetcher.get_kept(url, max_bytes=MAX_SITEMAP_BYTES)
         except FetchError as exc:
             found.complete = False
             log.warning("sitemap %s", exc)

@@ -6,6 +6,7 @@ from scraper.fetch.client import (
     FetchError,
     Fetcher,
     FetchSettings,
+    Kept,
     OffSiteRedirect,
     Response,
     RobotsDisallowed,
@@ -17,6 +18,6 @@ from scraper.fetch.client import (
 )
 
 __all__ = [
-    "FetchError", "Fetcher", "FetchSettings", "OffSiteRedirect", "Response", "RobotsDisallowed", "RobotsUnreachable",
+    "FetchError", "Fetcher", "FetchSettings", "Kept", "OffSiteRedirect", "Response", "RobotsDisallowed", "RobotsUnreachable",
     "RunDeadlineReached", "decode_body", "looks_truncated", "retry_after_seconds",
 ]

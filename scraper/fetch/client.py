@@ -22,7 +22,7 @@ import random
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable
@@ -129,6 +129,7 @@ class Response:
     last_modified: str | None = None
     fetched_at: str = field(default_factory=lambda: utc_now())
     redirects: tuple[str, ...] = ()  # every URL redirected through, after requested_url, before url
+    not_modified: bool = False  # a 304 answered with the copy kept from the last run (Fetcher.get_kept)
 
     @property
     def is_html(self) -> bool:
@@ -238,6 +239,18 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return min(max(when.timestamp() - now, 0.0), MAX_RETRY_AFTER)
 
 
+@dataclass(frozen=True)
+class Kept:
+    """The copy of a robots.txt, listing page or sitemap kept from an earlier run, with its
+    validators: the next GET of its URL is conditional, and a 304 is answered with this copy."""
+
+    content: bytes
+    content_type: str
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+
+
 class Fetcher:
     """Polite GETs: allow-listed hosts, per-host delay, size cap, deadlines, retries."""
 
@@ -249,12 +262,19 @@ class Fetcher:
         clock: Callable[[], float] = time.monotonic,
         on_request: Callable[[str], None] | None = None,
         deadline: float | None = None,
+        kept: dict[str, Kept] | None = None,
     ):
         """``on_request(url)`` is called before every request sent (retries and redirects included).
 
         ``deadline`` is the run's time limit, on ``clock``: no request starts after it (then
-        :class:`RunDeadlineReached`), and none in flight lasts past it."""
+        :class:`RunDeadlineReached`), and none in flight lasts past it.
+
+        ``kept`` (URL -> :class:`Kept`) are the robots.txt files, listing pages and sitemaps kept
+        from the last run: :meth:`get_kept` and robots.txt ask for them conditionally. The copies
+        downloaded anew this run are in :attr:`kept_updates`, for the caller to keep."""
         self.settings = settings
+        self.kept = dict(kept or {})
+        self.kept_updates: dict[str, Kept] = {}
         self._on_request = on_request
         self._sleep = sleep
         self._clock = clock
@@ -292,11 +312,7 @@ class Fetcher:
         """GET ``url``, following at most :data:`MAX_REDIRECTS` redirects within allowed hosts.
 
         ``max_bytes`` raises the size cap for this request (sitemaps may be 50 MB)."""
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        headers = _conditional(etag, last_modified)
         current = url
         hops: list[str] = []
         for _hop in range(MAX_REDIRECTS + 1):
@@ -330,6 +346,29 @@ class Fetcher:
             )
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
+    def get_kept(self, url: str, max_bytes: int | None = None) -> Response:
+        """GET a listing page or sitemap conditionally on the copy kept from the last run (its ETag
+        and Last-Modified): a 304 is answered with that copy (``not_modified``); a 200 carrying a
+        validator is kept for the next run (:attr:`kept_updates`)."""
+        kept = self.kept.get(url)
+        response = self.get(url, etag=kept and kept.etag, last_modified=kept and kept.last_modified,
+                            max_bytes=max_bytes)
+        if response.status == 304 and kept is not None:
+            return replace(response, status=200, content=kept.content, content_type=kept.content_type,
+                           _charset=kept.charset, etag=kept.etag, last_modified=kept.last_modified,
+                           not_modified=True)
+        if response.status == 200:
+            self._keep(url, response.content, response.content_type, response._charset, response.etag,
+                       response.last_modified)
+        return response
+
+    def _keep(self, url: str, content: bytes, content_type: str, charset: str | None, etag: str | None,
+              last_modified: str | None) -> None:
+        if etag or last_modified:
+            copy = Kept(content, content_type, charset, etag, last_modified)
+            if self.kept.get(url) != copy:
+                self.kept_updates[url] = copy
+
     def robots_for(self, url: str) -> RobotsRules:
         """The robots.txt rules of ``url``'s host, fetched once per run."""
         parts = urlsplit(url)
@@ -346,8 +385,17 @@ class Fetcher:
             return RobotsRules.allow_all(agent)
         current = robots_url
         try:
+            kept = self.kept.get(robots_url)
             for _hop in range(MAX_REDIRECTS + 1):
-                response = self._get_with_retries(current, {})
+                response = self._get_with_retries(
+                    current, _conditional(kept.etag, kept.last_modified) if kept and current == robots_url else {})
+                if response.status == 304 and kept is not None and current == robots_url:
+                    response = _RawResponse(200, kept.content, kept.content_type, kept.charset, None, kept.etag,
+                                            kept.last_modified)
+                    break
+                if response.status == 200 and current == robots_url:
+                    self._keep(robots_url, response.content, response.content_type, response.charset,
+                               response.etag, response.last_modified)
                 if response.status not in (301, 302, 303, 307, 308) or not response.location:
                     break
                 target = urljoin(current, response.location)
@@ -489,6 +537,16 @@ class Fetcher:
             raise FetchError(url, f"{type(exc).__name__}: {_reason(exc)}") from None
         self._connect_failures[host] = 0
         return result
+
+
+def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The headers of a GET conditional on these validators (none: an unconditional GET)."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 class DeadlineBackend(httpcore.NetworkBackend):

@@ -14,6 +14,7 @@ error log (table ``runs``) with its URL and cause, and the run goes on.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from scraper.config import Config
 from scraper.dedupe.identity import Deduplicator
 from scraper.extract.bounds import check_bounds
 from scraper.extract.templates import page_block_keys
-from scraper.fetch import Fetcher, FetchSettings, RunDeadlineReached
+from scraper.fetch import Fetcher, FetchSettings, Kept, RunDeadlineReached
 from scraper.pipeline import events
 from scraper.pipeline.collect import Extraction, Pass, SiteCollection, is_fatal
 from scraper.pipeline.events import Event, RunReport
@@ -83,10 +84,13 @@ def run(
         status = "interrupted"
         left: set[str] = set()  # sites not collected: the run reached its time limit first
         try:
+            kept = {url: Kept(**row) for url, row in archive.kept_responses().items()}
             with Fetcher(fetch_settings(config), transport=transport, on_request=on_request,
-                         deadline=plan.deadline) as fetcher:
+                         deadline=plan.deadline, kept=kept) as fetcher:
                 collect_all(sites, lambda site, view: _collect_site(site, plan, view, archive, dedupe, report, left),
                             fetcher, max_hosts=config.max_connections_total)
+                # what was downloaded anew is asked for conditionally next run
+                archive.keep_responses({url: asdict(copy) for url, copy in fetcher.kept_updates.items()})
             if left:
                 events.log.warning("time limit (max_run_minutes: %g) reached; sites not collected: %s",
                                    plan.max_run_minutes, ", ".join(s.key for s in sites if s.key in left))

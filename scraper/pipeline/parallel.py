@@ -69,6 +69,13 @@ class TurnTakingFetcher:
         finally:
             self.turn.take()
 
+    def get_kept(self, url: str, *args, **kwargs) -> Response:
+        self.turn.give()
+        try:
+            return self.fetcher.get_kept(url, *args, **kwargs)
+        finally:
+            self.turn.take()
+
 
 def host_groups(sites: Sequence[Site]) -> list[list[Site]]:
     """The sites grouped by host, in config order (each group is read by one worker, site after site)."""

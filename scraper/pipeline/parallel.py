@@ -63,16 +63,15 @@ class TurnTakingFetcher:
     turn: ArchiveTurn
 
     def get(self, url: str, *args, **kwargs) -> Response:
-        self.turn.give()
-        try:
-            return self.fetcher.get(url, *args, **kwargs)
-        finally:
-            self.turn.take()
+        return self._waiting(self.fetcher.get, url, *args, **kwargs)
 
     def get_kept(self, url: str, *args, **kwargs) -> Response:
+        return self._waiting(self.fetcher.get_kept, url, *args, **kwargs)
+
+    def _waiting(self, request: Callable[..., Response], *args, **kwargs) -> Response:
         self.turn.give()
         try:
-            return self.fetcher.get_kept(url, *args, **kwargs)
+            return request(*args, **kwargs)
         finally:
             self.turn.take()
 

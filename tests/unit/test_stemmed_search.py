@@ -114,11 +114,12 @@ def test_an_archive_of_schema_2_gets_the_index_of_its_releases(archive, tmp_path
     conn.execute("DROP TABLE search_meta")
     for column in ("last_seen", "sitemap_lastmod", "sitemap_seen"):  # schema 4
         conn.execute(f"ALTER TABLE release_urls DROP COLUMN [{column}]")
+    conn.execute("DROP TABLE kept_responses")  # schema 5
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     with Archive(path) as upgraded:
-        assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == 5
         assert search(upgraded, "миграция") == {1} and search(upgraded, "көші-қон") == {5}
         assert index.integrity_problems(upgraded.db) == []
 

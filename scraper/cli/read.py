@@ -16,6 +16,7 @@ from archive.export import export_to_file
 from archive.serve import metadata as browse
 from archive.status import status_text
 from scraper.cli.options import (
+    Group,
     archive_for_reading,
     check_archived_selection,
     check_dates,
@@ -25,6 +26,7 @@ from scraper.cli.options import (
     since_option,
     until_option,
 )
+from scraper.cli import onboard
 from scraper.cli.sites import site_entry, sites_text
 from scraper.config import load_config
 
@@ -66,21 +68,31 @@ def status(config_path, archive_override, run_count, as_json) -> None:
         click.echo(status_text(path, data["summary"], data["runs"], data["totals"], data["newest"]))
 
 
-@click.command()
+@click.group(cls=Group, invoke_without_command=True)
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="Print the sites as JSON.")
-def sites(config_path, as_json) -> None:
-    """List the configured sites, their languages and where their releases are discovered.
+@click.pass_context
+def sites(ctx, config_path, as_json) -> None:
+    """List the configured sites, their languages and where their releases are discovered;
+    `scrape sites add URL` adds one, `scrape sites check KEY` tries one.
 
     \b
-    Example:
+    Examples:
         scrape sites --config tests/fixtures/fixture-config.yaml
+        scrape sites add https://moldova.iom.int --dry-run
+        scrape sites check moldova
     """
+    if ctx.invoked_subcommand is not None:
+        return
     config = load_config(config_path)
     if as_json:
         click.echo(json.dumps([site_entry(site) for site in config.sites], ensure_ascii=False, indent=2))
     else:
         click.echo(sites_text(config))
+
+
+sites.add_command(onboard.add)
+sites.add_command(onboard.check)
 
 
 @click.command()

@@ -55,11 +55,17 @@ def snippet(text: str | None, lang: str, search: str = "", exact: bool = False, 
     if not found:
         return Markup("")
     matcher = Matcher(search, lang, exact) if search else None
-    marked = [bool(matcher) and matcher.matches(m.group(), m.start() > 0 and text[m.start() - 1] == "-")
-              for m in found]
-    first = marked.index(True) if any(marked) else 0
-    start = max(0, first - BEFORE) if any(marked) else 0
+
+    def is_marked(index: int) -> bool:
+        match = found[index]
+        return bool(matcher) and matcher.matches(match.group(), match.start() > 0 and text[match.start() - 1] == "-")
+
+    # Only the tokens up to the first match and those in the window are matched (not the whole body).
+    first = next((index for index in range(len(found)) if is_marked(index)), None) if matcher else None
+    start = max(0, first - BEFORE) if first is not None else 0
     end = min(len(found), start + words)
+    marked = {index: index == first or (first is not None and index > first and is_marked(index))
+              for index in range(start, end)}
     pieces = ["…" if start > 0 else ""]
     position = found[start].start()
     for index in range(start, end):

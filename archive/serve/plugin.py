@@ -172,6 +172,8 @@ def render_cell(row, value, column, table, database, datasette):
         if target is not None:
             return Markup('<a href="{}">{}</a>').format(release_path(datasette, database, target), value)
         args = guard.current_args()
+        if table in RELEASE_TABLES and args.get("_table") != "rows":
+            return None  # the results list shows its own snippets; these cells are not displayed
         lang_column = "translation_lang" if column == "translation_body" else "lang"
         return results.short_cell(value, row[lang_column] if lang_column in keys else "",
                                   args.get("_search", ""), args.get("_searchmode") == "raw")

@@ -143,7 +143,8 @@ PAGES: tuple[Column, ...] = (
     Column("etag", str, "the response's validators, for conditional requests"),
     Column("last_modified", str, "the response's validators, for conditional requests"),
     Column("content_type", str, "e.g. `text/html`"),
-    Column("raw_html", bytes, "the page as decoded text, zlib-compressed (`zlib.decompress(raw_html).decode()`)"),
+    Column("raw_html", bytes, "the page as decoded text, zlib-compressed (`zlib.decompress(raw_html).decode()`); "
+                              "null when the page is in a WARC file (`warc_file`)"),
     Column("raw_size", int, "size of the uncompressed page in bytes"),
     Column("release_id", int, "the release extracted from it, else null", references=("releases", "id")),
     Column("outcome", str, "`pending` (stored, not yet extracted), `release`, `skipped` (published before `--since`) "
@@ -151,6 +152,10 @@ PAGES: tuple[Column, ...] = (
     Column("extract_error", str, "why no release could be extracted, else null"),
     Column("block_keys", str, "JSON array of the keys of the page's text blocks after structural clean-up, counted "
                               "in `template_blocks`"),
+    Column("warc_file", str, "the WARC file (in the `<archive>.warc/` directory beside the archive) holding the "
+                             "response this page was read from, else null (the page is in `raw_html`)", since=6),
+    Column("warc_offset", int, "byte offset of that response record in `warc_file` (a gzip member of its own)",
+           since=6),
 )
 
 TEMPLATE_BLOCKS: tuple[Column, ...] = (

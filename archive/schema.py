@@ -120,8 +120,15 @@ def _v5_kept_responses(db: sqlite_utils.Database) -> None:
     create_tables(db, 5)
 
 
+def _v6_warc_capture(db: sqlite_utils.Database) -> None:
+    """WARC capture (issue 15): ``pages.warc_file`` and ``warc_offset`` point at the response record a
+    page was read from. Pages stored before keep their ``raw_html`` (nothing is moved or lost)."""
+    add_columns(db, 6)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
-                                                            _v3_stemmed_search, _v4_url_history, _v5_kept_responses]
+                                                            _v3_stemmed_search, _v4_url_history, _v5_kept_responses,
+                                                            _v6_warc_capture]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

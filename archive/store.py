@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import sqlite_utils
 
@@ -27,6 +27,7 @@ from archive import columns, schema
 from archive.errors import ArchiveError
 from archive.search import index as stemmed_index
 from archive.views import ensure_views
+from archive.warcs import WarcReadError, read_response, warc_dir
 
 
 RETRY_RUNS = 10  # failed URLs are retried by the next runs, looking back this many runs
@@ -100,13 +101,29 @@ class PageRecord:
     html: str
     etag: str | None = None
     last_modified: str | None = None
+    warc: tuple[str, int] | None = None  # (file, offset) of its response record: then not stored a second time
+
+
+def _charset(content_type: str | None) -> str | None:
+    for param in (content_type or "").split(";")[1:]:
+        name, _, value = param.strip().partition("=")
+        if name.lower() == "charset":
+            return value.strip("\"' ") or None
+    return None
+
+
+def _utf8(content: bytes, charset: str | None) -> str:
+    return content.decode(charset or "utf-8", errors="replace")
 
 
 class Archive:
     """An archive file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, decode: Callable[[bytes, str | None], str] | None = None):
+        """``decode(body, charset)`` turns a page read back from a WARC file into text; the collector
+        passes its own (the one that decoded the page when it was fetched)."""
         self.path = str(path)
+        self.decode = decode or _utf8
         try:
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)  # one run's site workers take turns
             conn.execute("PRAGMA journal_mode=WAL")
@@ -411,18 +428,19 @@ class Archive:
             self._recount(page.site, page.lang, row[0] if row else None, block_keys)
             self.db.execute(
                 """INSERT INTO pages (url, site, lang, fetched_at, status, etag, last_modified, content_type,
-                                      raw_html, raw_size, outcome, extract_error, block_keys)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?)
+                                      raw_html, raw_size, outcome, extract_error, block_keys, warc_file, warc_offset)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?)
                    ON CONFLICT(url) DO UPDATE SET
                      site = excluded.site, lang = excluded.lang, fetched_at = excluded.fetched_at,
                      status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified,
                      content_type = excluded.content_type, raw_html = excluded.raw_html,
                      raw_size = excluded.raw_size, outcome = 'pending', extract_error = NULL,
-                     block_keys = excluded.block_keys""",
+                     block_keys = excluded.block_keys, warc_file = excluded.warc_file,
+                     warc_offset = excluded.warc_offset""",
                 [
                     page.url, page.site, page.lang, page.fetched_at, page.status, page.etag, page.last_modified,
-                    page.content_type, compress(page.html), len(page.html.encode("utf-8")),
-                    json.dumps(sorted(block_keys)),
+                    page.content_type, None if page.warc else compress(page.html), len(page.html.encode("utf-8")),
+                    json.dumps(sorted(block_keys)), *(page.warc or (None, None)),
                 ],
             )
 
@@ -482,7 +500,16 @@ class Archive:
         ))
 
     def page_html(self, url: str) -> str:
-        return decompress(self.db.execute("SELECT raw_html FROM pages WHERE url = ?", [url]).fetchone()[0])
+        """A stored page's text: from ``raw_html``, or from its record in the archive's WARC files."""
+        raw, warc_file, offset = self.db.execute(
+            "SELECT raw_html, warc_file, warc_offset FROM pages WHERE url = ?", [url]).fetchone()
+        if raw is not None or warc_file is None:
+            return decompress(raw)
+        try:
+            body, content_type = read_response(warc_dir(self.path), warc_file, offset)
+        except WarcReadError as exc:
+            raise ArchiveError(f"{url}: its page cannot be read back: {exc}") from None
+        return self.decode(body, _charset(content_type))
 
     # --- runs ------------------------------------------------------------------------------
 

@@ -131,6 +131,8 @@ class Config(_Strict):
     revalidate_per_run: int = Field(default=5, ge=0, le=100_000)
     revalidate_every_days: int = Field(default=1, ge=0, le=365)
     schedule: str = "30 2 * * *"
+    warc: bool = Field(default=True, description="keep every HTTP exchange in WARC files beside the archive")
+    warc_max_mb: int = Field(default=100, ge=1, le=100_000, description="a WARC file is rotated past this size")
     sites: list[Site] = Field(min_length=1)
 
     @field_validator("user_agent")

@@ -130,6 +130,7 @@ class Response:
     fetched_at: str = field(default_factory=lambda: utc_now())
     redirects: tuple[str, ...] = ()  # every URL redirected through, after requested_url, before url
     not_modified: bool = False  # a 304 answered with the copy kept from the last run (Fetcher.get_kept)
+    warc: tuple[str, int] | None = None  # (file, offset) of its WARC response record, when recorded
 
     @property
     def is_html(self) -> bool:
@@ -263,8 +264,11 @@ class Fetcher:
         on_request: Callable[[str], None] | None = None,
         deadline: float | None = None,
         kept: dict[str, Kept] | None = None,
+        on_exchange: Callable[[httpx.Response, bytes], tuple[str, int]] | None = None,
     ):
         """``on_request(url)`` is called before every request sent (retries and redirects included).
+        ``on_exchange(response, body)`` after every complete response (the WARC seam,
+        :mod:`scraper.fetch.warc`); what it returns is the response's ``warc``.
 
         ``deadline`` is the run's time limit, on ``clock``: no request starts after it (then
         :class:`RunDeadlineReached`), and none in flight lasts past it.
@@ -276,6 +280,7 @@ class Fetcher:
         self.kept = dict(kept or {})
         self.kept_updates: dict[str, Kept] = {}
         self._on_request = on_request
+        self._on_exchange = on_exchange
         self._sleep = sleep
         self._clock = clock
         self._run_deadline = deadline
@@ -342,6 +347,7 @@ class Fetcher:
                 content_type=response.content_type,
                 etag=response.etag,
                 last_modified=response.last_modified,
+                warc=response.warc,
                 _charset=response.charset,
             )
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
@@ -524,6 +530,8 @@ class Fetcher:
                         raise httpx.ReadTimeout("total deadline")
                     chunks.append(chunk)
                 result = _RawResponse.from_httpx(response, b"".join(chunks))
+                if self._on_exchange is not None:
+                    result = replace(result, warc=self._on_exchange(response, result.content))
         except httpx.TimeoutException as exc:
             if by_run:
                 raise RunDeadlineReached(url) from None
@@ -638,6 +646,7 @@ class _RawResponse:
     etag: str | None
     last_modified: str | None
     retry_after: str | None = None
+    warc: tuple[str, int] | None = None
 
     @classmethod
     def from_httpx(cls, response: httpx.Response, content: bytes) -> "_RawResponse":

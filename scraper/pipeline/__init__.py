@@ -13,20 +13,24 @@ error log (table ``runs``) with its URL and cause, and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import asdict
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
 
 from archive.lock import ArchiveLock
 from archive.store import Archive
+from archive.warcs import WarcRecorder, warc_dir
 from scraper.config import Config
 from scraper.dedupe.identity import Deduplicator
 from scraper.extract.bounds import check_bounds
 from scraper.extract.templates import page_block_keys
-from scraper.fetch import Fetcher, FetchSettings, Kept, RunDeadlineReached
+from scraper.fetch import Fetcher, FetchSettings, Kept, RunDeadlineReached, decode_body
+from scraper.fetch.warc import exchange_recorder
 from scraper.pipeline import events
 from scraper.pipeline.collect import Extraction, Pass, SiteCollection, is_fatal
 from scraper.pipeline.events import Event, RunReport
@@ -70,7 +74,7 @@ def run(
     sites = selected_sites(config, options)
     report = RunReport(subscriber=on_event, sites=[site.key for site in sites])
     on_request = lambda url: report.emit(events.RequestMade(url))  # noqa: E731
-    with ArchiveLock(archive_path), Archive(archive_path) as archive:
+    with ArchiveLock(archive_path), Archive(archive_path, decode=decode_body) as archive:
         dedupe = Deduplicator(archive)
         plan = plan_run(config, archive, options, started=started)
         run_id = archive.start_run(
@@ -85,8 +89,9 @@ def run(
         left: set[str] = set()  # sites not collected: the run reached its time limit first
         try:
             kept = {url: Kept(**row) for url, row in archive.kept_responses().items()}
-            with Fetcher(fetch_settings(config), transport=transport, on_request=on_request,
-                         deadline=plan.deadline, kept=kept) as fetcher:
+            with _warc_recorder(config, archive_path, run_id) as recorder, \
+                    Fetcher(fetch_settings(config), transport=transport, on_request=on_request, deadline=plan.deadline,
+                            kept=kept, on_exchange=exchange_recorder(recorder) if recorder else None) as fetcher:
                 collect_all(sites, lambda site, view: _collect_site(site, plan, view, archive, dedupe, report, left),
                             fetcher, max_hosts=config.max_connections_total)
                 # what was downloaded anew is asked for conditionally next run
@@ -98,6 +103,18 @@ def run(
         finally:
             archive.finish_run(run_id, status, report.counts, report.errors)
     return report
+
+
+def _warc_recorder(config: Config, archive_path: str | Path, run_id: int):
+    """The run's WARC files (``warc: true``, the default), else nothing."""
+    if not config.warc:
+        return contextlib.nullcontext()
+    info = {"software": f"iom-archive {version('iom-archive')} (warcio)", "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "isPartOf": f"{Path(archive_path).name} run {run_id}", "http-header-user-agent": config.user_agent,
+            "robots": "obey" if config.obey_robots else "ignore",
+            "description": "IOM country-office press releases: " + ", ".join(s.base_url for s in config.sites)}
+    return WarcRecorder(warc_dir(archive_path), info, max_bytes=config.warc_max_mb * 1_000_000)
 
 
 def _collect_site(site, plan: RunPlan, fetcher, archive: Archive, dedupe: Deduplicator, report: RunReport,
@@ -129,7 +146,7 @@ def reextract(config: Config, archive_path: str | Path, options: RunOptions) -> 
     only where its text really changed; pages that failed before are tried again.
     """
     report = RunReport()
-    with ArchiveLock(archive_path), Archive(archive_path) as archive:
+    with ArchiveLock(archive_path), Archive(archive_path, decode=decode_body) as archive:
         dedupe = Deduplicator(archive)
         for site in selected_sites(config, options):
             langs = selected_langs(site, options.langs)

@@ -447,7 +447,7 @@ class SiteCollection:
         page = PageRecord(
             url=normalize_url(response.url), site=self.site.key, lang=candidate.lang, fetched_at=response.fetched_at,
             status=response.status, content_type=response.content_type, html=html,
-            etag=response.etag, last_modified=response.last_modified,
+            etag=response.etag, last_modified=response.last_modified, warc=response.warc,
         )
         try:
             tree = parse_within_bounds(html)

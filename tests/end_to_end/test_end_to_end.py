@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from support.helpers import expected_body, load_golden, query, scrape, write_config
+from support.helpers import expected_body, load_golden, query, scrape, stored_page, write_config
 
 GOLDEN = load_golden()
 SINCE = date(2023, 1, 1)
@@ -126,9 +126,10 @@ def test_every_release_has_its_first_version_urls_and_raw_page(collected):
     assert query(db, "SELECT count(*) FROM release_versions")[0][0] == len(RECENT)
     assert query(db, "SELECT count(*) FROM releases r WHERE NOT EXISTS "
                      "(SELECT 1 FROM release_urls u WHERE u.release_id = r.id)")[0][0] == 0
-    pages = query(db, "SELECT url, status, raw_html, release_id FROM pages WHERE release_id IS NOT NULL")
+    pages = query(db, "SELECT url, status, raw_html, warc_file, release_id FROM pages WHERE release_id IS NOT NULL")
     assert len(pages) == len(RECENT)
-    assert all(p["status"] == 200 and len(p["raw_html"]) > 500 for p in pages)
+    assert all(p["status"] == 200 and p["raw_html"] is None and p["warc_file"] for p in pages)  # kept once: in the WARC
+    assert all(len(stored_page(db, p["url"])) > 500 for p in pages)
 
 
 @pytest.mark.parametrize("term", ["trafficking", "TRAFFICKING"])

@@ -9,7 +9,9 @@ import yaml
 from click.testing import CliRunner
 
 from support.fixture_server import FIXTURES, FixtureServer  # noqa: F401 (re-exported)
+from archive.store import Archive
 from scraper.cli import cli
+from scraper.fetch import decode_body
 
 KAZAKHSTAN = FIXTURES / "kazakhstan"
 
@@ -52,6 +54,12 @@ def write_config(directory: Path, base_url: str, **settings) -> Path:
 def scrape(*args: str):
     """Run the ``scrape`` CLI in-process; returns click's Result (exit_code, output)."""
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def stored_page(db_path: Path, url: str) -> str:
+    """A stored page's text as re-extraction reads it (from its WARC record, or ``raw_html``)."""
+    with Archive(db_path, decode=decode_body) as archive:
+        return archive.page_html(url)
 
 
 def query(db_path: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:

@@ -115,6 +115,8 @@ def test_an_archive_of_schema_2_gets_the_index_of_its_releases(archive, tmp_path
     for column in ("last_seen", "sitemap_lastmod", "sitemap_seen"):  # schema 4
         conn.execute(f"ALTER TABLE release_urls DROP COLUMN [{column}]")
     conn.execute("DROP TABLE kept_responses")  # schema 5
+    for column in ("warc_file", "warc_offset"):  # schema 6
+        conn.execute(f"ALTER TABLE pages DROP COLUMN [{column}]")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()

@@ -157,6 +157,7 @@ def test_reextract_relearns_templates_from_the_stored_pages(redesign_run, tmp_pa
 
     db = tmp_path / "archive.db"
     shutil.copy(redesign_run["db"], db)
+    shutil.copytree(redesign_run["db"].with_name("archive.warc"), tmp_path / "archive.warc")  # the pages are there
     conn = sqlite3.connect(db)
     counts = conn.execute("SELECT * FROM template_blocks ORDER BY 1, 2, 3").fetchall()
     with conn:  # as if the pages had been stored by a version that learned nothing

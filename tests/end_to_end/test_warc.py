@@ -8,8 +8,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+import yaml
 from warcio.archiveiterator import ArchiveIterator
 
+from support.archive_checks import request_kind
 from support.fixture_server import FixtureServer, Served
 from support.helpers import KAZAKHSTAN, load_golden, query, scrape, stored_page, write_config
 
@@ -111,17 +113,17 @@ def test_an_archive_from_before_warc_capture_migrates_without_loss(site, tmp_pat
     config = write_config(tmp_path, site.base_url, warc=False)
     assert scrape("run", "--config", str(config), "--since", SINCE).exit_code == 0
     db = tmp_path / "archive.db"
-    conn = sqlite3.connect(db)  # back to schema 4, as iom-archive wrote it before issue 15
+    conn = sqlite3.connect(db)  # back to schema 5, as iom-archive wrote it before issue 15
     conn.execute("ALTER TABLE pages DROP COLUMN warc_file")
     conn.execute("ALTER TABLE pages DROP COLUMN warc_offset")
-    conn.execute("PRAGMA user_version = 4")
+    conn.execute("PRAGMA user_version = 5")
     conn.commit()
     conn.close()
     raw = {row["url"]: zlib.decompress(row["raw_html"]).decode() for row in query(db, "SELECT url, raw_html FROM pages")}
     releases = query(db, "SELECT url, title, body FROM releases ORDER BY url")
     result = scrape("reextract", "--config", str(config))
     assert result.exit_code == 0, result.output
-    assert query(db, "PRAGMA user_version")[0][0] >= 5
+    assert query(db, "PRAGMA user_version")[0][0] >= 6
     assert query(db, "SELECT url, title, body FROM releases ORDER BY url") == releases
     assert {url: stored_page(db, url) for url in raw} == raw  # the old pages are still there, in raw_html
     # the next run (WARC on) keeps what it fetches in the WARC; unchanged pages stay as they were
@@ -129,3 +131,46 @@ def test_an_archive_from_before_warc_capture_migrates_without_loss(site, tmp_pat
     assert scrape("run", "--config", str(write_config(tmp_path, site.base_url)), "--since", SINCE).exit_code == 0
     assert {url: stored_page(db, url) for url in raw} == raw
     assert list((tmp_path / "archive.warc").glob("*.warc.gz"))
+
+
+def test_the_304s_of_kept_robots_listings_and_sitemaps_are_in_the_warc(site, tmp_path):
+    config = write_config(tmp_path, site.base_url, revalidate_every_days=7)
+    assert scrape("run", "--config", str(config)).exit_code == 0
+    site.reset()
+    for path in (tmp_path / "archive.warc").glob("*.warc.gz"):
+        path.unlink()
+    assert scrape("run", "--config", str(config)).exit_code == 0  # unchanged: discovery answered 304
+    asked = [(r.path, r.status) for r in site.requests
+             if request_kind(r.path, r.status) in ("robots", "listing", "sitemap")]
+    assert asked and all(status == 304 for _, status in asked)
+    responses = [facts for _, facts in records(tmp_path / "archive.warc") if facts["type"] == "response"]
+    assert sorted((r["uri"].removeprefix(site.base_url), r["status"]) for r in responses) == sorted(
+        (r.path, r.status) for r in site.requests if r.status is not None)
+
+
+def test_hosts_read_in_parallel_write_whole_records_into_the_same_files(tmp_path):
+    with FixtureServer(KAZAKHSTAN / "site") as one, FixtureServer(KAZAKHSTAN / "site") as two, \
+            FixtureServer(KAZAKHSTAN / "site") as three:
+        servers = {"one": one, "two": two, "three": three}
+        path = write_config(tmp_path, one.base_url, warc_max_mb=1)
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        config["sites"] = [{**config["sites"][0], "key": key, "base_url": s.base_url} for key, s in servers.items()]
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        result = scrape("run", "--config", str(path), "--since", SINCE)
+        assert result.exit_code == 0, result.output
+    found = records(tmp_path / "archive.warc")  # every record parses: none interleaved with another
+    responses = [facts for _, facts in found if facts["type"] == "response"]
+    requests = {facts["to"]: facts for _, facts in found if facts["type"] == "request"}
+    for server in servers.values():
+        answered = sorted(r.path for r in server.requests if r.status is not None)
+        assert sorted(r["uri"].removeprefix(server.base_url) for r in responses
+                      if r["uri"].startswith(server.base_url + "/")) == answered
+    assert all(requests[r["id"]]["uri"] == r["uri"] for r in responses)
+    db = tmp_path / "archive.db"
+    by_place = {(name, facts["offset"]): facts for name, facts in found}
+    pages = query(db, "SELECT url, warc_file, warc_offset FROM pages")
+    assert len(pages) == 3 * len(RECENT)
+    for page in pages:
+        record = by_place[(page["warc_file"], page["warc_offset"])]
+        assert record["type"] == "response" and record["status"] == 200
+        assert record["body"].decode("utf-8") == stored_page(db, page["url"])

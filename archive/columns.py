@@ -23,7 +23,7 @@ The API (these names are used elsewhere; keep them stable):
 
 Schema versions. ``since`` is the schema version (the number of the migration in
 ``archive.schema.MIGRATIONS``, recorded in ``PRAGMA user_version``) that added the column; every
-column is 1 to 4 today. Migration 1 creates the tables with ``as_of(table, 1)`` only, so what it creates
+column is 1 to 7 today. Migration 1 creates the tables with ``as_of(table, 1)`` only, so what it creates
 never changes. To add a column: append it to its table's tuple with ``since=N`` and add migration N
 that calls ``archive.schema.add_columns(db, N)`` (``ALTER TABLE … ADD COLUMN`` for every column with
 ``since == N``; SQLite allows no primary key there, and ``NOT NULL`` only with a default). New and
@@ -102,6 +102,9 @@ RELEASES: tuple[Column, ...] = (
            not_null=True, default=0, since=2),
     Column("review_reason", str, "why the release needs review (`short body: 12 words, fewer than 40` …), else null",
            since=2),
+    Column("modified_time", str, "when the site says it last edited the page (`article:modified_time`, "
+                                 "`og:updated_time`, `dateModified`; UTC when the page gives a time zone), as of the "
+                                 "last fetch, else null; a hint only, never a reason to record a version", since=7),
 )
 
 RELEASE_URLS: tuple[Column, ...] = (
@@ -132,6 +135,14 @@ RELEASE_VERSIONS: tuple[Column, ...] = (
                          "version 2, except version 1 (`site`)", since=2),
     Column("extractor_version", int, "version of the extractor that produced this text (as in `releases`); null "
                                      "before schema version 2", since=2),
+    Column("published_date", str, "the publication date the page gave with this version (as in `releases`); a "
+                                  "changed date alone makes a new version. Versions recorded before schema version 7: "
+                                  "the release's date on its latest version, null on the earlier ones", since=7),
+    Column("modified_time", str, "the page's own last-edited time when this version was seen (as in `releases`), "
+                                 "else null", since=7),
+    Column("changed", str, "what differs from the previous version, comma-separated, in this order: `title`, `body`, "
+                           "`date` (e.g. `title,body`); null for version 1. Versions recorded before schema version 7 "
+                           "list `title` and `body` only (a date change was not recorded then)", since=7),
 )
 
 PAGES: tuple[Column, ...] = (
@@ -156,6 +167,8 @@ PAGES: tuple[Column, ...] = (
                              "response this page was read from, else null (the page is in `raw_html`)", since=6),
     Column("warc_offset", int, "byte offset of that response record in `warc_file` (a gzip member of its own)",
            since=6),
+    Column("modified_time", str, "the page's own last-edited time (`article:modified_time` …, as in `releases`) when "
+                                 "it was downloaded, else null", since=7),
 )
 
 TEMPLATE_BLOCKS: tuple[Column, ...] = (
@@ -218,6 +231,17 @@ KEPT_RESPONSES: tuple[Column, ...] = (
     Column("charset", str, "as served (media type, then the charset of the header)", since=5),
     Column("content", bytes, "the body as served, zlib-compressed", since=5),
 )
+
+VERSION_PARTS: tuple[str, ...] = ("title", "body", "date")
+"""What a version can change (``release_versions.changed``), in the order the column lists them."""
+
+
+def version_changes(before: tuple[str, str, str | None], after: tuple[str, str, str | None]) -> list[str]:
+    """Which of :data:`VERSION_PARTS` differ between two ``(title, body, published_date)``: texts with
+    whitespace collapsed (as ``content_hash`` compares them), dates as given."""
+    return [part for part, old, new in zip(VERSION_PARTS, before, after)
+            if (old != new if part == "date" else " ".join(old.split()) != " ".join(new.split()))]
+
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "releases": RELEASES,

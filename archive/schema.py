@@ -126,9 +126,31 @@ def _v6_warc_capture(db: sqlite_utils.Database) -> None:
     add_columns(db, 6)
 
 
+def _v7_version_changes(db: sqlite_utils.Database) -> None:
+    """What each version changed (issue 12): ``release_versions.published_date``, ``modified_time`` and
+    ``changed``; the page's own last-edited time in ``pages`` and ``releases`` (``modified_time``).
+
+    Versions recorded before did not keep their date: the latest version of each release gets the
+    release's date, the earlier ones none. Their ``changed`` is worked out from the texts kept
+    (``title``, ``body``: a change of date alone made no version then)."""
+    add_columns(db, 7)
+    db.execute("""UPDATE release_versions SET published_date = (SELECT published_date FROM releases r
+                                                                WHERE r.id = release_versions.release_id)
+                  WHERE version = (SELECT MAX(version) FROM release_versions v
+                                   WHERE v.release_id = release_versions.release_id)""")
+    previous: dict[int, tuple[str, str, None]] = {}
+    for row_id, release_id, title, body in db.execute(
+            "SELECT id, release_id, title, body FROM release_versions ORDER BY release_id, version").fetchall():
+        before = previous.get(release_id)
+        previous[release_id] = (title, body, None)
+        if before is not None:
+            changed = columns.version_changes(before, (title, body, None))
+            db.execute("UPDATE release_versions SET changed = ? WHERE id = ?", [",".join(changed) or None, row_id])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
                                                             _v3_stemmed_search, _v4_url_history, _v5_kept_responses,
-                                                            _v6_warc_capture]
+                                                            _v6_warc_capture, _v7_version_changes]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

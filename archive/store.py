@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import sqlite_utils
 
@@ -73,6 +73,7 @@ class ReleaseRecord:
     extractor_version: int | None = None  # the extractor that produced the body
     needs_review: int = 0  # 1: the body may be incomplete (see review_reason)
     review_reason: str | None = None
+    modified_time: str | None = None  # the page's own last-edited time (a hint, see releases.modified_time)
 
     @property
     def content_hash(self) -> str:
@@ -101,6 +102,7 @@ class PageRecord:
     html: str
     etag: str | None = None
     last_modified: str | None = None
+    modified_time: str | None = None  # what the page says of its last edit (article:modified_time …)
     warc: tuple[str, int] | None = None  # (file, offset) of its response record: then not stored a second time
 
 
@@ -162,7 +164,8 @@ class Archive:
         return self.db[table].count
 
     def url_state(self, url: str) -> dict[str, Any] | None:
-        """What the archive knows of a URL: ``release_id`` and its stored page's validators."""
+        """What the archive knows of a URL: ``release_id``, the release's ``modified_time`` and its stored
+        page's validators."""
         row = self.db.execute("SELECT release_id FROM release_urls WHERE url = ?", [url]).fetchone()
         release_id = row[0] if row else None
         pages = list(self.db.query(
@@ -173,8 +176,9 @@ class Archive:
         ))
         if release_id is None and not pages:
             return None
-        return {"release_id": release_id, **(pages[0] if pages else {"page_url": None, "etag": None,
-                                                                        "last_modified": None, "fetched_at": None})}
+        modified = self.release_field(release_id, "modified_time") if release_id is not None else None
+        return {"release_id": release_id, "modified_time": modified,
+                **(pages[0] if pages else {"page_url": None, "etag": None, "last_modified": None, "fetched_at": None})}
 
     def is_archived(self, url: str) -> bool:
         return self.db.execute("SELECT 1 FROM release_urls WHERE url = ?", [url]).fetchone() is not None
@@ -379,33 +383,39 @@ class Archive:
         self._add_version(release_id, release, digest, seen_at, cause)
         return release_id
 
+    def current_version(self, release_id: int) -> tuple[str, str, str | None]:
+        """The release's current ``(title, body, published_date)``."""
+        return tuple(self.db.execute("SELECT title, body, published_date FROM releases WHERE id = ?",
+                                     [release_id]).fetchone())
+
     def refresh_release(self, release_id: int, release: ReleaseRecord, seen_at: str, seen_online: bool,
-                        cause: str = "site") -> str:
+                        cause: str = "site", changed: Sequence[str] = ()) -> str:
         """Metadata is refreshed every time; a new version (of ``cause``, see ``release_versions.cause``)
-        is recorded only when the text changed. Returns 'updated' or 'unchanged'."""
+        is recorded when ``changed`` names what changed (``release_versions.changed``). Returns
+        'updated' or 'unchanged'."""
         digest = release.content_hash
-        current = self.db.execute("SELECT content_hash FROM releases WHERE id = ?", [release_id]).fetchone()[0]
         row = self._release_columns(release, digest)
         row.pop("url")  # the first canonical URL stays the release's address
         if seen_online:
             row.update({"last_seen": seen_at, "status": "live", "removed_on": None})
-        changed = current != digest
         if changed:
             row["updated_at"] = seen_at
         assignments = ", ".join(f"{column} = ?" for column in row)
         self.db.execute(f"UPDATE releases SET {assignments} WHERE id = ?", [*row.values(), release_id])
         if not changed:
             return "unchanged"
-        self._add_version(release_id, release, digest, seen_at, cause)
+        self._add_version(release_id, release, digest, seen_at, cause, ",".join(changed))
         return "updated"
 
-    def _add_version(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str, cause: str) -> None:
+    def _add_version(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str, cause: str,
+                     changed: str | None = None) -> None:
         self.db.execute(
             """INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at, cause,
-                                             extractor_version)
+                                             extractor_version, published_date, modified_time, changed)
                VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM release_versions WHERE release_id = ?),
-                       ?, ?, ?, ?, ?, ?)""",
-            [release_id, release_id, release.title, release.body, digest, seen_at, cause, release.extractor_version],
+                       ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [release_id, release_id, release.title, release.body, digest, seen_at, cause, release.extractor_version,
+             release.published_date, release.modified_time, changed],
         )
 
     @staticmethod
@@ -428,19 +438,20 @@ class Archive:
             self._recount(page.site, page.lang, row[0] if row else None, block_keys)
             self.db.execute(
                 """INSERT INTO pages (url, site, lang, fetched_at, status, etag, last_modified, content_type,
-                                      raw_html, raw_size, outcome, extract_error, block_keys, warc_file, warc_offset)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?)
+                                      raw_html, raw_size, outcome, extract_error, block_keys, warc_file, warc_offset,
+                                      modified_time)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?, ?, ?, ?)
                    ON CONFLICT(url) DO UPDATE SET
                      site = excluded.site, lang = excluded.lang, fetched_at = excluded.fetched_at,
                      status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified,
                      content_type = excluded.content_type, raw_html = excluded.raw_html,
                      raw_size = excluded.raw_size, outcome = 'pending', extract_error = NULL,
                      block_keys = excluded.block_keys, warc_file = excluded.warc_file,
-                     warc_offset = excluded.warc_offset""",
+                     warc_offset = excluded.warc_offset, modified_time = excluded.modified_time""",
                 [
                     page.url, page.site, page.lang, page.fetched_at, page.status, page.etag, page.last_modified,
                     page.content_type, None if page.warc else compress(page.html), len(page.html.encode("utf-8")),
-                    json.dumps(sorted(block_keys)), *(page.warc or (None, None)),
+                    json.dumps(sorted(block_keys)), *(page.warc or (None, None)), page.modified_time,
                 ],
             )
 
@@ -481,7 +492,7 @@ class Archive:
         """Stored pages of a site awaiting extraction (by default: fetched, not yet extracted)."""
         langs = list(langs)
         rows = self.db.query(
-            f"""SELECT url, site, lang, fetched_at, status, content_type, release_id FROM pages
+            f"""SELECT url, site, lang, fetched_at, status, content_type, release_id, modified_time FROM pages
                 WHERE site = ? AND lang IN ({', '.join('?' for _ in langs)})
                   AND outcome IN ({', '.join('?' for _ in outcomes)}) AND status = 200
                 ORDER BY url""",
@@ -493,7 +504,7 @@ class Archive:
         """Extracted pages of a site and language that show any of the given template blocks."""
         keys = list(keys)
         return list(self.db.query(
-            f"""SELECT DISTINCT p.url, p.site, p.lang FROM pages p, json_each(p.block_keys) k
+            f"""SELECT DISTINCT p.url, p.site, p.lang, p.modified_time FROM pages p, json_each(p.block_keys) k
                 WHERE p.site = ? AND p.lang = ? AND p.outcome = 'release'
                   AND k.value IN ({', '.join('?' for _ in keys)})""",
             [site, lang, *keys],

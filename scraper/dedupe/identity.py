@@ -14,8 +14,10 @@ transaction of the archive:
    (:class:`~scraper.dedupe.near_duplicates.NearDuplicateIndex`), each member of a cluster pointing
    at the earliest (:func:`~scraper.dedupe.near_duplicates.earliest_original`: by published date,
    then first seen), whichever site was read first, in one run or in separate runs.
-4. **Why a changed text is a new version** (:func:`version_cause`): an edit by the site, or the
-   same page read by a better extractor (``release_versions.cause``).
+4. **Whether it is a new version, and why**: a version records what changed
+   (:func:`~archive.columns.version_changes`: title, body, publication date; a page that no longer
+   shows a date keeps the date archived, :func:`kept_date`) and its cause (:func:`version_cause`): an
+   edit by the site, or the same page read by a better extractor (``release_versions.cause``).
 
 :mod:`archive.store` only persists these answers: it reads and writes rows, it decides nothing.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from archive.columns import version_changes
 from archive.store import Archive, ReleaseRecord, utc_now
 from scraper.dedupe.near_duplicates import DEFAULT_SETTINGS, DedupSettings, NearDuplicateIndex, earliest_original
 from scraper.dedupe.translations import same_story
@@ -52,6 +55,12 @@ def version_cause(seen_online: bool, previous_extractor: int | None, extractor: 
     return "site"
 
 
+def kept_date(found: str | None, archived: str | None) -> str | None:
+    """The publication date to keep: the one found on the page, else the one archived (a page that
+    stops showing its date, or an extractor that misses it, never erases a known date)."""
+    return found or archived
+
+
 class Deduplicator:
     """Release identity over one open archive; owns the archive's near-duplicate index."""
 
@@ -75,9 +84,13 @@ class Deduplicator:
                 release_id, outcome = store.insert_release(release, seen_at), "new"
             else:
                 release_id = existing
+                title, body, published = store.current_version(existing)
+                release.published_date = kept_date(release.published_date, published)
+                changed = version_changes((title, body, published),
+                                          (release.title, release.body, release.published_date))
                 cause = version_cause(seen_online, store.release_field(existing, "extractor_version"),
                                       release.extractor_version)
-                outcome = store.refresh_release(release_id, release, seen_at, seen_online, cause)
+                outcome = store.refresh_release(release_id, release, seen_at, seen_online, cause, changed)
             store.add_urls(release_id, urls, seen_at, seen_online)
             store.link_page(page_url, release_id)
             if outcome != "unchanged":

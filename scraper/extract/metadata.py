@@ -1,5 +1,5 @@
 """Page metadata read from ``<head>`` (and the ``<body>`` class): language, canonical URL,
-hreflang alternates, Drupal node id, published date from meta tags.
+hreflang alternates, Drupal node id, published date and last-edited time from meta tags.
 
 Read before any element is removed from the page.
 """
@@ -7,7 +7,7 @@ Read before any element is removed from the page.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -69,4 +69,20 @@ def meta_published_date(tree: LexborHTMLParser) -> date | None:
             parsed = parse_date(node.attributes.get("content") or "")
             if parsed:
                 return parsed
+    return None
+
+
+def modified_time(tree: LexborHTMLParser) -> str | None:
+    """When the page says it was last edited (``article:modified_time``, ``og:updated_time``,
+    ``dateModified``): ISO 8601, in UTC when the page gives a time zone (``2025-11-21T12:00:00Z``), as
+    given otherwise; None when absent or unreadable."""
+    for node in tree.css(selectors.any_of(selectors.MODIFIED_META)):
+        value = (node.attributes.get("content") or "").strip()
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:
+            return parsed.isoformat(timespec="seconds") if "T" in value or " " in value else parsed.date().isoformat()
+        return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return None

@@ -130,6 +130,15 @@ DATE_META = (
     "meta[name=date]",
 )
 
+# When the page says it was last edited (Drupal's metatag module writes article:modified_time).
+MODIFIED_META = (
+    "meta[property='article:modified_time']",
+    "meta[name='article:modified_time']",
+    "meta[property='og:updated_time']",
+    "meta[itemprop=dateModified]",
+    "meta[name='dcterms.modified']",
+)
+
 # Links that are downloads rather than pages.
 ATTACHMENT_EXTENSIONS = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".rtf", ".zip", ".csv", ".epub",

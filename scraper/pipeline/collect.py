@@ -22,6 +22,7 @@ from scraper.dedupe.identity import Deduplicator
 from scraper.discover import Candidate, discover, is_release_url, listing_language, release_language
 from scraper.extract import ExtractionError, alternates, extract
 from scraper.extract.bounds import parse_within_bounds
+from scraper.extract.metadata import modified_time
 from scraper.extract.templates import MIN_PAGES, learned_template, page_block_keys
 from scraper.fetch import (
     FetchError,
@@ -107,7 +108,7 @@ class Extraction:
             self.archive.mark_page(url, "skipped")
             self.report.emit(events.ReleaseSkipped(url, extracted.published_date.isoformat()))
             return
-        record = release_record(self.site, lang, [url, *aliases], extracted)
+        record = release_record(self.site, lang, [url, *aliases], extracted, page.get("modified_time"))
         if extracted.needs_review:
             events.log.warning("%s: %s; stored and flagged for review (releases.needs_review), raw page kept",
                                url, extracted.review)
@@ -154,6 +155,10 @@ class SiteCollection:
     _failed: set[str] = field(default_factory=set, init=False, repr=False)  # URLs that failed tonight
     _checking: str | None = field(default=None, init=False, repr=False)  # the candidate URL being checked
     _alternates: dict[str, list[Candidate]] = field(default_factory=dict, init=False, repr=False)  # page -> hreflang
+    _langs: list[str] = field(default_factory=list, init=False, repr=False)  # the languages read tonight
+    _done: set[str] = field(default_factory=set, init=False, repr=False)  # candidate URLs checked tonight
+    _passed: set[str] = field(default_factory=set, init=False, repr=False)  # ... of which not requested
+    _hinted: set[str] = field(default_factory=set, init=False, repr=False)  # queued URLs to request whatever
     _redirects: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)  # page -> hops to it
 
     @property
@@ -183,6 +188,7 @@ class SiteCollection:
 
     def _collect(self, langs: list[str]) -> None:
         self._held = []
+        self._langs = langs
         stopped: RunDeadlineReached | None = None
         aliases: dict[str, list[str]] = {}
         retried: set[str] = set()
@@ -215,6 +221,7 @@ class SiteCollection:
                 if self._checking is not None:
                     self.report.emit(events.UrlChecked(self.site.key, left=len(queue) + 1))
                 self._checking = candidate.url
+                self._done.add(candidate.url)
                 try:
                     page_url = self.check(candidate)
                 except RunDeadlineReached:
@@ -235,6 +242,11 @@ class SiteCollection:
                         if other.url not in seen:
                             seen.add(other.url)
                             queue.append(other)
+                        elif other.source == "sibling" and other.url in self._passed:
+                            self._passed.discard(other.url)  # passed over as unchanged: check it after all
+                            queue.append(other)
+                        elif other.source == "sibling" and other.url not in self._done:
+                            self._hinted.add(other.url)  # still queued: requested when its turn comes
         except RunDeadlineReached as exc:
             stopped = exc
             self.report.emit(events.DeadlineReached(self.site.key, exc.url, self.plan.max_run_minutes or 0, len(queue)))
@@ -365,7 +377,8 @@ class SiteCollection:
         """
         state = self.archive.url_state(candidate.url)
         now = utc_now()
-        if not needs_fetch(candidate, state):
+        if candidate.url not in self._hinted and not needs_fetch(candidate, state):
+            self._passed.add(candidate.url)
             self.archive.touch(state["release_id"], None, now)
             self.report.emit(events.ReleaseUnchanged(candidate.url))
             return None
@@ -416,7 +429,7 @@ class SiteCollection:
             if self.archive.mark_removed(state["release_id"], state["page_url"], response.status, now):
                 self.report.emit(events.ReleaseRemoved(candidate.url, response.status))
             return None
-        page_url = self.store_page(candidate, response)
+        page_url = self.store_page(candidate, response, archived_modified=state and state["modified_time"])
         if page_url and response.redirects:
             self._redirects[page_url] = [normalize_url(hop) for hop in response.redirects]
         return page_url
@@ -429,8 +442,12 @@ class SiteCollection:
         roots = {normalize_url(self.site.language_root(lang) + "/") for lang in self.site.languages}
         return url in roots or normalize_url(urlsplit(url)._replace(query="").geturl()) in roots
 
-    def store_page(self, candidate: Candidate, response: Response) -> str | None:
+    def store_page(self, candidate: Candidate, response: Response, archived_modified: str | None = None) -> str | None:
         """Store a downloaded release page raw (outcome 'pending'); None when it is not a usable page.
+
+        A page of an archived release that says it was edited after the time archived with it
+        (``archived_modified``, see :func:`edited_since`) has its language versions checked tonight too
+        (a hint, never trusted alone: they are asked for conditionally and compared like any other).
 
         A page outside the extraction bounds (:mod:`scraper.extract.bounds`: too large, nested too
         deeply) is stored all the same, without text block keys; its extraction then fails with the
@@ -452,6 +469,7 @@ class SiteCollection:
         try:
             tree = parse_within_bounds(html)
             keys = page_block_keys(html)
+            page = replace(page, modified_time=modified_time(tree))
         except Exception as exc:  # noqa: BLE001 (outside the bounds, or a bug: the page is kept all the same)
             if is_fatal(exc):
                 raise
@@ -460,15 +478,21 @@ class SiteCollection:
             return page.url
         self.archive.save_fetched_page(page, keys)
         if self._unlisted:
-            self._follow_alternates(page.url, tree)
+            self._follow_alternates(page.url, tree, self._unlisted, "alternate")
+        if edited_since(page.modified_time, archived_modified):
+            events.log.info("%s says it was edited at %s (archived: %s): its language versions are checked too",
+                            page.url, page.modified_time, archived_modified)
+            self._follow_alternates(page.url, tree, set(self._langs), "sibling", archived_only=True)
         return page.url
 
-    def _follow_alternates(self, page_url: str, tree) -> None:
-        """The hreflang links of a page, for the languages whose listing could not be read."""
+    def _follow_alternates(self, page_url: str, tree, langs: set[str], source: str, archived_only: bool = False) -> None:
+        """The hreflang links of a page in ``langs`` (the languages whose listing could not be read, or
+        the language versions of an edited release: ``archived_only``), queued after it as ``source``."""
         for url in alternates(tree, page_url).values():
             lang = release_language(self.site, url)
-            if lang in self._unlisted and is_release_url(self.site, url):
-                self._alternates.setdefault(page_url, []).append(Candidate(url=url, lang=lang, source="alternate"))
+            if lang in langs and url != page_url and is_release_url(self.site, url) and \
+                    (not archived_only or self.archive.is_archived(url)):
+                self._alternates.setdefault(page_url, []).append(Candidate(url=url, lang=lang, source=source))
 
 
 def _since_text(failure) -> str | None:
@@ -484,12 +508,19 @@ def is_fatal(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
 
 
+def edited_since(modified: str | None, archived: str | None) -> bool:
+    """Whether a page's last-edited time (``article:modified_time`` …) is later than the one archived
+    with its release; False when either is unknown (a first sighting says nothing of an edit)."""
+    return bool(modified and archived and modified > archived)
+
+
 def needs_fetch(candidate: Candidate, state: dict | None) -> bool:
     """Whether a URL must be requested: new, failed before, due for revalidation, signalled by the site
-    (another sitemap ``<lastmod>`` than last time, or gone from the sitemap), or with a sitemap
+    (another sitemap ``<lastmod>`` than last time, gone from the sitemap, back in it, a language version
+    that says it was edited: ``sibling``), or with a sitemap
     ``<lastmod>`` after its last check."""
     if state is None or state["release_id"] is None or candidate.source in ("retry", "revalidate", "changed", "vanished",
-                                                                                       "returned"):
+                                                                                       "returned", "sibling"):
         return True
     checked = state["fetched_at"]
     return bool(candidate.lastmod and (checked is None or candidate.lastmod.isoformat() > checked[:10]))

@@ -24,10 +24,12 @@ def text_language(site: Site, page_lang: str, extracted: Extracted) -> str:
     return guess.lang if guess.lang in site.languages else prior
 
 
-def release_record(site: Site, page_lang: str, urls: list[str], extracted: Extracted) -> ReleaseRecord:
+def release_record(site: Site, page_lang: str, urls: list[str], extracted: Extracted,
+                   modified_time: str | None = None) -> ReleaseRecord:
     """The release as archived, from the page fetched under ``page_lang`` at ``urls`` (first: the
-    stored page, then the aliases that led to it). Its identity (which archived release it is, its
-    translation group, what it copies) is decided by :mod:`scraper.dedupe.identity`."""
+    stored page, then the aliases that led to it) that says it was last edited at ``modified_time``.
+    Its identity (which archived release it is, its translation group, what it copies) is decided by
+    :mod:`scraper.dedupe.identity`."""
     lang = text_language(site, page_lang, extracted)
     url = extracted.url
     if lang != page_lang and extracted.alternates.get(lang):
@@ -50,4 +52,5 @@ def release_record(site: Site, page_lang: str, urls: list[str], extracted: Extra
         extractor_version=extracted.extractor_version,
         needs_review=int(extracted.needs_review),
         review_reason=extracted.review,
+        modified_time=modified_time,
     )

@@ -69,3 +69,26 @@ def query(db_path: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def downgrade(db_path: Path, version: int) -> None:
+    """Turn an archive back into one of schema ``version``, as an older iom-archive made it: the tables
+    and columns of later migrations (``archive.columns``: ``since``) dropped, ``user_version`` set.
+    The data of the columns kept stays, so an upgrade test can check that nothing is lost."""
+    from archive import columns
+    from archive.search import index
+
+    conn = sqlite3.connect(db_path)
+    for table, defined in columns.TABLES.items():
+        later = [column for column in defined if column.since > version]
+        if later and len(later) == len(defined):
+            conn.execute(f"DROP TABLE [{table}]")
+        for column in later if len(later) < len(defined) else ():
+            conn.execute(f"ALTER TABLE [{table}] DROP COLUMN [{column.name}]")
+    if version < 3:  # the stemmed index (search_meta, a table of schema 3, is dropped above)
+        for name in index.TRIGGERS:
+            conn.execute(f"DROP TRIGGER [{name}]")
+        conn.execute(f"DROP TABLE [{index.TABLE}]")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()

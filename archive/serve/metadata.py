@@ -66,8 +66,8 @@ order by this_release desc, t.lang""",
     "versions_of_release": {
         "title": "A release's versions",
         "description": "Every distinct text the release with this id has had, oldest first.",
-        "sql": """select v.version, v.seen_at, v.release_id, v.title, length(v.body) as characters, v.content_hash,
-       v.body
+        "sql": """select v.version, v.seen_at, v.changed, v.cause, v.published_date, v.release_id, v.title,
+       length(v.body) as characters, v.content_hash, v.body
 from release_versions v
 where v.release_id = :id
 order by v.version""",
@@ -132,6 +132,7 @@ def metadata(database: str = "archive") -> dict[str, Any]:
         "release_versions": {
             "title": "Versions: every distinct text a release ever had",
             "sort_desc": "seen_at",
+            "facets": ["cause", "changed"],
             "columns": descriptions["release_versions"],
         },
         "release_urls": {

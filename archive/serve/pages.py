@@ -99,7 +99,7 @@ async def release_page(datasette, request, send):
         "source_url": safe_url(release["url"]),
         "translations": await rows(f"{brief} where translation_group = ? and id != ? order by lang, id",
                                    [release["translation_group"], release_id]),
-        "versions": await rows("select id, version, seen_at, title from release_versions where release_id = ? "
+        "versions": await rows("select id, version, seen_at, title, changed, cause from release_versions where release_id = ? "
                                "order by version", [release_id]),
         "original": (await rows(f"{brief} where id = ?", [release["duplicate_of"]]) or [None])[0]
         if release["duplicate_of"] else None,

@@ -583,14 +583,16 @@ def test_versions_are_compared_word_by_word(archive, tmp_path):
     release_id = next(iter(archive["ids"].values()))
     with target:
         body, title = target.execute("SELECT body, title FROM release_versions WHERE release_id = ?", [release_id]).fetchone()
-        target.execute("INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at) "
-                       "VALUES (?, 2, ?, ?, 'x', '2026-01-01T00:00:00+00:00')",
+        target.execute("INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at, "
+                       "changed, cause) VALUES (?, 2, ?, ?, 'x', '2026-01-01T00:00:00+00:00', 'body', 'site')",
                        [release_id, title, body.replace(body.split()[3], "REPLACED", 1) + " An added sentence."])
     target.close()
     served = make_datasette(copy)
     release = get(served, f"/archive/release/{release_id}").text
     assert f'href="/archive/release/{release_id}/versions"' in release
+    assert "version 2, first seen 2026-01-01T00:00:00+00:00, changed: body" in release
     page = get(served, f"/archive/release/{release_id}/versions").text
+    assert "Version 2, first seen 2026-01-01T00:00:00+00:00, changed: body (site)" in page
     assert "<ins>REPLACED</ins>" in page and "<ins> An added sentence.</ins>" in page.replace("<ins> ", "<ins> ")
     assert re.search(r"<del>[^<]+</del>", page) and "Version 2" in page
 

@@ -5,11 +5,10 @@ language versions of an edited release checked the same night."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from support.fixture_server import FixtureServer, Served
-from support.helpers import KAZAKHSTAN, downgrade, query, scrape, write_config
+from support.helpers import KAZAKHSTAN, copy_archive, downgrade, query, scrape, write_config
 
 from archive import schema
 from archive.store import Archive
@@ -124,7 +123,7 @@ def test_nothing_else_was_requested_for_release_pages(nights):
 
 def test_reextraction_records_its_cause_and_changes_no_date(nights, tmp_path):
     db = tmp_path / "archive.db"
-    shutil.copy(nights["db"], db)
+    copy_archive(nights["db"], db)
     with Archive(db) as archive:  # as if an older extractor had read the roadmap's Russian page
         archive.db.execute("UPDATE releases SET body = body || ' Extra.', content_hash = 'x' WHERE url = ?",
                            [nights["base"] + ROADMAP_RU])
@@ -141,7 +140,7 @@ def test_reextraction_records_its_cause_and_changes_no_date(nights, tmp_path):
 
 def test_migration_7_works_out_what_earlier_versions_changed_losing_nothing(nights, tmp_path):
     db = tmp_path / "v6.db"
-    shutil.copy(nights["db"], db)
+    copy_archive(nights["db"], db)
     before = query(db, "SELECT id, release_id, version, title, body, seen_at, cause FROM release_versions ORDER BY id")
     downgrade(db, 6)
     with Archive(db) as upgraded:

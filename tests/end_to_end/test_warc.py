@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import zlib
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from support.archive_checks import request_kind
 from support.fixture_server import FixtureServer, Served
-from support.helpers import KAZAKHSTAN, load_golden, query, scrape, stored_page, write_config
+from support.helpers import KAZAKHSTAN, downgrade, load_golden, query, scrape, stored_page, write_config
 
 GOLDEN = load_golden()["releases"]
 RECENT = [r for r in GOLDEN if str(r["date"]) >= "2023-01-01"]
@@ -113,12 +112,7 @@ def test_an_archive_from_before_warc_capture_migrates_without_loss(site, tmp_pat
     config = write_config(tmp_path, site.base_url, warc=False)
     assert scrape("run", "--config", str(config), "--since", SINCE).exit_code == 0
     db = tmp_path / "archive.db"
-    conn = sqlite3.connect(db)  # back to schema 5, as iom-archive wrote it before issue 15
-    conn.execute("ALTER TABLE pages DROP COLUMN warc_file")
-    conn.execute("ALTER TABLE pages DROP COLUMN warc_offset")
-    conn.execute("PRAGMA user_version = 5")
-    conn.commit()
-    conn.close()
+    downgrade(db, 5)  # back to schema 5, as iom-archive wrote it before issue 15
     raw = {row["url"]: zlib.decompress(row["raw_html"]).decode() for row in query(db, "SELECT url, raw_html FROM pages")}
     releases = query(db, "SELECT url, title, body FROM releases ORDER BY url")
     result = scrape("reextract", "--config", str(config))

@@ -92,3 +92,15 @@ def downgrade(db_path: Path, version: int) -> None:
     conn.execute(f"PRAGMA user_version = {version}")
     conn.commit()
     conn.close()
+
+
+def copy_archive(source: Path, target: Path) -> Path:
+    """Copy an archive with its WARC directory (where its pages are), as an operator backs one up."""
+    import shutil
+
+    from archive.warcs import warc_dir
+
+    shutil.copy(source, target)
+    if warc_dir(source).is_dir():
+        shutil.copytree(warc_dir(source), warc_dir(target))
+    return target

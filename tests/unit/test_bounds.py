@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper.extract import ExtractionError, extract
 from scraper.extract.bounds import MAX_DEPTH, MAX_ESTIMATED_DEPTH, parse_within_bounds, tree_depth
 from scraper.text.markup import estimated_depth
-from support.helpers import KAZAKHSTAN
+from support.helpers import FIXTURES, KAZAKHSTAN
 
 PAGES = sorted((KAZAKHSTAN / "site" / "news").glob("*.html"))
 
@@ -44,6 +44,47 @@ def test_real_pages_are_estimated_close_to_their_real_depth(path):
     real = tree_depth(LexborHTMLParser(html).root, 10_000)
     assert abs(estimated_depth(html, 10_000) - real) <= 3, real
     assert real < 40
+
+
+def _depth_by_recursion(node) -> int:
+    """The depth of ``node``'s tree as the definition says: 1 + the deepest child (small trees only)."""
+    depths = []
+    child = node.child
+    while child is not None:
+        depths.append(1 + _depth_by_recursion(child))
+        child = child.next
+    return max(depths, default=0)
+
+
+@pytest.mark.parametrize("html", [
+    "<div><p>text</p></div>",
+    "<div><p></p></div>",  # the deepest element is empty
+    "<div><p><!-- a comment is a level too --></p></div>",
+    "<div><span>a</span><div><div><b>deepest</b></div></div>text</div><p>x</p>",
+    "<table><td><table><td>nested cells</table></table>",  # implied tbody and tr
+    "<p><b><i>misnested</p>text after</i></b>",
+    "<template><div><div>in a template</div></div></template>",
+    "",
+])
+def test_tree_depth_is_the_depth_of_the_tree(html):
+    root = LexborHTMLParser(html).root
+    assert tree_depth(root, 1000) == _depth_by_recursion(root)
+
+
+@pytest.mark.parametrize("path", PAGES[:6] + sorted((FIXTURES / "pages").glob("*.html"))[:6], ids=lambda p: p.name[:40])
+def test_tree_depth_of_real_pages(path):
+    root = LexborHTMLParser(path.read_text(encoding="utf-8")).root
+    depth = _depth_by_recursion(root)
+    assert tree_depth(root, 1000) == depth
+    assert tree_depth(root, depth - 1) == depth  # just past the limit: stops there
+    assert tree_depth(root, depth - 3) == depth - 2
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+def test_tree_depth_at_the_bound(levels):
+    """A text in ``levels`` nested <div>: body and html above them, the text below."""
+    root = LexborHTMLParser("<div>" * levels + "x" + "</div>" * levels).root
+    assert tree_depth(root, MAX_DEPTH) == min(levels + 2, MAX_DEPTH + 1)
 
 
 def test_tree_depth_needs_no_recursion():

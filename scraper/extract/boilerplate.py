@@ -11,6 +11,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.extract import selectors
+from scraper.extract.attribute_rules import AttributeRules
 from scraper.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 from scraper.extract.titles import page_titles, title_heading
 
@@ -19,17 +20,9 @@ _STRUCTURE_TAGS = frozenset(selectors.STRUCTURE)
 _RULES_SELECTOR = ", ".join(selectors.STRUCTURE + selectors.WRAPPERS + selectors.BOILERPLATE)
 
 
-def _grouped(rules: tuple[str, ...]) -> str:
-    """One selector for many class and id rules: ``[class]:is(…), [id]:is(…)`` is matched in one
-    pass per element (a plain list of 60 substring selectors costs twice as much)."""
-    by_class = [rule for rule in rules if "[class" in rule or ("." in rule and "[" not in rule)]
-    by_id = [rule for rule in rules if "[id" in rule]
-    other = [rule for rule in rules if rule not in by_class and rule not in by_id]
-    groups = [f"[class]:is({', '.join(by_class)})" if by_class else "", f"[id]:is({', '.join(by_id)})" if by_id else ""]
-    return ", ".join(group for group in groups + other if group)
-
-
-_BOILERPLATE_HINTS_SELECTOR = _grouped(selectors.BOILERPLATE_HINTS)
+# the class-name hints are tested in Python: a page-wide query of some fifty substring rules cost
+# the parser three times as much (attribute_rules.py)
+_HINTS = AttributeRules(selectors.BOILERPLATE_HINTS)
 
 
 def remove_boilerplate(tree: LexborHTMLParser, settings: ExtractionSettings = DEFAULT_SETTINGS,
@@ -67,13 +60,13 @@ class Furniture:
         hinted: dict[int, LexborNode] = {}
         # the outermost matches (a match on <html> or <body> hides none): one query, and the
         # nesting worked out here (a ":not(… *)" selector costs the parser a third more)
-        pending = outermost({n.mem_id: n for n in root.css(_BOILERPLATE_HINTS_SELECTOR) if n.tag not in ("html", "body")})
+        pending = outermost({n.mem_id: n for n in _HINTS.select(root) if n.tag not in ("html", "body")})
         while pending:
             node = pending.pop()
             if node.mem_id not in keep and _text_length(node) <= self.limit:
                 hinted[node.mem_id] = node
             elif node.tag not in ("html", "body"):  # protected or big: the matches inside it count
-                inner = {n.mem_id: n for n in node.css(_BOILERPLATE_HINTS_SELECTOR) if n.mem_id != node.mem_id}
+                inner = {n.mem_id: n for n in _HINTS.select(node) if n.mem_id != node.mem_id}
                 pending.extend(outermost(inner))
         doomed: dict[int, LexborNode] = {}
         for outer in hinted.values():
@@ -81,7 +74,7 @@ class Furniture:
             if outer.mem_id not in holding:
                 doomed[outer.mem_id] = outer
             else:  # a body with a furniture name stays; the furniture inside it does not
-                doomed.update((n.mem_id, n) for n in outer.css(_BOILERPLATE_HINTS_SELECTOR) if n.mem_id not in holding)
+                doomed.update((n.mem_id, n) for n in _HINTS.select(outer) if n.mem_id not in holding)
         decompose_outermost(doomed)
 
 

@@ -11,6 +11,16 @@ Run it by hand to try the scraper offline::
     python tests/support/fixture_server.py --port 8765
     scrape run --config tests/fixtures/fixture-config.yaml --since 2021-01-01
 
+On another port, ``--write-config`` writes a copy of ``tests/fixtures/fixture-config.yaml`` pointed at
+it (and at ``--archive``, default ``demo.db`` next to the copy)::
+
+    python tests/support/fixture_server.py --port 9000 --write-config demo-config.yaml
+    scrape run --config demo-config.yaml --since 2021-01-01
+
+``--port 0`` takes a free port (the line it prints names it). It serves until Ctrl-C, SIGINT or
+SIGTERM (``kill PID``, the process id it prints) and then exits 0; a port in use is refused with
+exit 2 and a message naming it.
+
 (``--validators`` adds ETag/Last-Modified and 304s; ``--fault-rate 0.33 --seed 8`` injects the
 transient faults below on a third of the requests, robots.txt spared; ``--folder legacy``.)
 
@@ -93,8 +103,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import mimetypes
+import os
 import posixpath
 import re
+import signal
 import sys
 import threading
 import time
@@ -463,9 +475,25 @@ class FixtureServer:
         return Handler
 
 
+FIXTURE_CONFIG = FIXTURES / "fixture-config.yaml"
+FIXTURE_BASE = "http://127.0.0.1:8765"
+
+
+def demo_config(base_url: str, archive: Path, template: Path = FIXTURE_CONFIG) -> str:
+    """The fixture config (``tests/fixtures/fixture-config.yaml``, comments kept) with its sites at
+    ``base_url`` and its archive at ``archive``."""
+    text = template.read_text(encoding="utf-8").replace(FIXTURE_BASE, base_url)
+    return re.sub(r"(?m)^archive:.*$", f"archive: {archive}", text, count=1)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve an iom-archive fixture site on 127.0.0.1.")
-    parser.add_argument("--port", type=int, default=8765)
+    parser = argparse.ArgumentParser(
+        description="Serve an iom-archive fixture site on 127.0.0.1 until Ctrl-C, SIGINT or SIGTERM.")
+    parser.add_argument("--port", type=int, default=8765, help="port to serve on (default 8765; 0: a free one)")
+    parser.add_argument("--write-config", type=Path, metavar="PATH",
+                        help="write a copy of tests/fixtures/fixture-config.yaml pointed at this server's port")
+    parser.add_argument("--archive", type=Path, metavar="PATH",
+                        help="the archive of the --write-config copy (default: demo.db next to it)")
     parser.add_argument("--site", default="kazakhstan", help="folder under tests/fixtures/")
     parser.add_argument("--folder", default="site", help="site, legacy or redesign")
     parser.add_argument("--validators", action="store_true", help="send ETag/Last-Modified, answer 304")
@@ -473,10 +501,21 @@ def main() -> None:
                         help="fault this fraction of requests (transient faults, once per URL)")
     parser.add_argument("--seed", type=int, default=0, help="seed of --fault-rate")
     args = parser.parse_args()
-    with FixtureServer(FIXTURES / args.site / args.folder, args.port, validators=args.validators) as server:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill PID` stops it as cleanly as Ctrl-C
+    try:
+        server = FixtureServer(FIXTURES / args.site / args.folder, args.port, validators=args.validators)
+    except OSError as exc:
+        parser.exit(2, f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc} "
+                       f"(another fixture server? stop it, or choose another port with --port)\n")
+    with server:
         if args.fault_rate:
             server.inject(args.fault_rate, seed=args.seed, exclude={"/robots.txt"})
-        print(f"serving {args.site} fixture site at {server.base_url} (Ctrl-C to stop)", flush=True)
+        if args.write_config:
+            archive = (args.archive or args.write_config.parent / "demo.db").resolve()
+            args.write_config.write_text(demo_config(server.base_url, archive), encoding="utf-8")
+            print(f"wrote {args.write_config} (sites at {server.base_url}, archive {archive})", flush=True)
+        print(f"serving {args.site} fixture site at {server.base_url} "
+              f"(pid {os.getpid()}: Ctrl-C or kill {os.getpid()} to stop)", flush=True)
         try:
             while True:
                 time.sleep(3600)

@@ -21,7 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from archive import columns
-from archive.serve.names import INTERNAL_TABLES, PLUGIN_MODULE, PLUGIN_NAME, STEMMED_INDEX
+from archive.serve.names import (
+    INTERNAL_TABLES,
+    PLUGIN_MODULE,
+    PLUGIN_NAME,
+    STEMMED_INDEX,
+)
 
 log = logging.getLogger(__name__)
 

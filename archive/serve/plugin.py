@@ -45,9 +45,19 @@ from archive.search import index as stemmed_index
 from archive.search.query import DEFAULT_LANGS, stemmed_match
 from archive.search.stemmers import stem_text
 from archive.serve import feed, guard, pages, results
-from archive.serve.archives import archive_names, connection_is_archive, has_archive_tables, is_archive  # noqa: F401
+from archive.serve.archives import (  # noqa: F401
+    archive_names,
+    connection_is_archive,
+    has_archive_tables,
+    is_archive,
+)
 from archive.serve.links import release_path, safe_url  # noqa: F401 (re-exported)
-from archive.serve.names import INTERNAL_TABLES, LINKED_QUERIES, SEARCHABLE_TABLES, STEMMED_INDEX
+from archive.serve.names import (
+    INTERNAL_TABLES,
+    LINKED_QUERIES,
+    SEARCHABLE_TABLES,
+    STEMMED_INDEX,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 RELEASE_TABLES = ("releases", "releases_unique")

@@ -205,6 +205,11 @@ def test_the_unchanged_night_requests_no_release_page(nights):
     assert not [path for path in nights["statuses"][3] if "/news/" in path]
 
 
+def test_the_unchanged_night_costs_at_most_two_requests_per_site_language_plus_robots(nights):
+    requests = [row[0] for row in query(nights["db"], "SELECT requests FROM runs ORDER BY id")]
+    assert requests[3] <= 2 * 4 + 2  # kazakhstan en/ru/kk and global en; two hosts
+
+
 def test_the_story_is_the_same_whichever_site_is_read_first(nights, tmp_path):
     reversed_order = five_nights(tmp_path, reverse=True)
     assert [run.exit_code for run in reversed_order["runs"]] == [0, 3, 0, 0, 0]

@@ -105,6 +105,11 @@ RELEASES: tuple[Column, ...] = (
     Column("modified_time", str, "when the site says it last edited the page (`article:modified_time`, "
                                  "`og:updated_time`, `dateModified`; UTC when the page gives a time zone), as of the "
                                  "last fetch, else null; a hint only, never a reason to record a version", since=7),
+    Column("source", str, "where the current text came from: `live` (read from the site by `scrape run`), `warc` (a "
+                          "WARC file read by `scrape import`) or `recovered` (a web archive's capture, `scrape recover`)",
+           not_null=True, default="live", since=8),
+    Column("captured_at", str, "for a text from a WARC file or a web archive: when that capture was made (its "
+                               "`WARC-Date`, or the CDX timestamp), else null", since=8),
 )
 
 RELEASE_URLS: tuple[Column, ...] = (
@@ -117,6 +122,10 @@ RELEASE_URLS: tuple[Column, ...] = (
                                    "night has the release checked again", since=4),
     Column("sitemap_seen", str, "since when the site's sitemap lists this URL (null: not listed); a release whose URL "
                                 "leaves both the sitemap and the listings is checked again at once", since=4),
+    Column("source", str, "how this URL was first seen serving it: `live`, `warc` or `recovered` (as in `releases`)",
+           not_null=True, default="live", since=7),
+    Column("captured_at", str, "when the capture that showed this URL was made (`warc`, `recovered`), else null",
+           since=7),
 )
 
 RELEASE_VERSIONS: tuple[Column, ...] = (
@@ -143,6 +152,11 @@ RELEASE_VERSIONS: tuple[Column, ...] = (
     Column("changed", str, "what differs from the previous version, comma-separated, in this order: `title`, `body`, "
                            "`date` (e.g. `title,body`); null for version 1. Versions recorded before schema version 7 "
                            "list `title` and `body` only (a date change was not recorded then)", since=7),
+    Column("source", str, "where this text came from: `live`, `warc` or `recovered` (as in `releases`); a capture "
+                          "older than the text archived before it is inserted as an earlier version, `seen_at` being "
+                          "the capture's time", not_null=True, default="live", since=8),
+    Column("captured_at", str, "when the capture holding this text was made (`warc`, `recovered`), else null",
+           since=8),
 )
 
 PAGES: tuple[Column, ...] = (

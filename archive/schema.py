@@ -148,9 +148,17 @@ def _v7_version_changes(db: sqlite_utils.Database) -> None:
             db.execute("UPDATE release_versions SET changed = ? WHERE id = ?", [",".join(changed) or None, row_id])
 
 
+def _v8_capture_provenance(db: sqlite_utils.Database) -> None:
+    """Releases from WARC files and web archives (issue 15): ``source`` and ``captured_at`` on
+    ``releases``, ``release_urls`` and ``release_versions``. Everything archived before was read
+    from the live sites: ``source`` defaults to ``live``."""
+    add_columns(db, 8)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
                                                             _v3_stemmed_search, _v4_url_history, _v5_kept_responses,
-                                                            _v6_warc_capture, _v7_version_changes]
+                                                            _v6_warc_capture, _v7_version_changes,
+                                                            _v8_capture_provenance]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

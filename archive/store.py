@@ -90,6 +90,15 @@ RECORD_COLUMNS: tuple[str, ...] = tuple(
 
 
 @dataclass(frozen=True)
+class Capture:
+    """Where a text came from when it was not read from the live site: ``source`` (``warc``:
+    ``scrape import``; ``recovered``: ``scrape recover``) and the capture's time (``captured_at``)."""
+
+    source: str
+    captured_at: str
+
+
+@dataclass(frozen=True)
 class PageRecord:
     """A downloaded page, kept raw so extraction can be re-run without the network."""
 
@@ -104,6 +113,12 @@ class PageRecord:
     last_modified: str | None = None
     modified_time: str | None = None  # what the page says of its last edit (article:modified_time …)
     warc: tuple[str, int] | None = None  # (file, offset) of its response record: then not stored a second time
+
+
+def _provenance(capture: Capture | None) -> dict[str, str | None]:
+    """The ``source`` and ``captured_at`` columns of a text: the live site's, or a capture's."""
+    return {"source": capture.source, "captured_at": capture.captured_at} if capture else \
+        {"source": "live", "captured_at": None}
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -182,6 +197,11 @@ class Archive:
 
     def is_archived(self, url: str) -> bool:
         return self.db.execute("SELECT 1 FROM release_urls WHERE url = ?", [url]).fetchone() is not None
+
+    def page_fetched_at(self, url: str) -> str | None:
+        """When the stored page of ``url`` was downloaded (or captured), None when there is none."""
+        row = self.db.execute("SELECT fetched_at FROM pages WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
 
     def last_successful_run(self) -> dict[str, Any] | None:
         rows = list(self.db.query(
@@ -345,15 +365,19 @@ class Archive:
     # One release's writes are made inside one transaction opened by the caller
     # (scraper.dedupe.identity.Deduplicator.save), which decides what to write.
 
-    def add_urls(self, release_id: int, urls: Iterable[str], seen_at: str, seen_online: bool = True) -> None:
-        """Every URL that served the release: a new one with ``first_seen``; ``last_seen`` moves when it
-        was seen online (not by re-extraction). A URL already serving another release keeps it."""
+    def add_urls(self, release_id: int, urls: Iterable[str], seen_at: str, seen_online: bool = True,
+                 capture: Capture | None = None) -> None:
+        """Every URL that served the release: a new one with ``first_seen`` (and, seen in a ``capture``,
+        its provenance); ``last_seen`` moves when it was seen online (not by re-extraction, nor in a
+        capture). A URL already serving another release keeps it."""
+        source, captured_at = (capture.source, capture.captured_at) if capture else ("live", None)
         for url in urls:
             self.db.execute(
-                "INSERT INTO release_urls (url, release_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                "INSERT INTO release_urls (url, release_id, first_seen, last_seen, source, captured_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen "
                 "WHERE release_urls.release_id = excluded.release_id AND ?",
-                [url, release_id, seen_at, seen_at if seen_online else None, seen_online],
+                [url, release_id, seen_at, seen_at if seen_online else None, source, captured_at, seen_online],
             )
 
     def link_page(self, page_url: str, release_id: int) -> None:
@@ -371,16 +395,19 @@ class Archive:
         with self.db.atomic():
             self.db.execute("UPDATE pages SET outcome = ?, extract_error = ? WHERE url = ?", [outcome, error, url])
 
-    def insert_release(self, release: ReleaseRecord, seen_at: str, cause: str = "site") -> int:
-        """A new release row and its first version (``cause``: see ``release_versions.cause``); returns its id."""
+    def insert_release(self, release: ReleaseRecord, seen_at: str, cause: str = "site",
+                       capture: Capture | None = None) -> int:
+        """A new release row and its first version (``cause``: see ``release_versions.cause``; ``capture``:
+        read from a WARC file or a web archive, not the live site); returns its id."""
         digest = release.content_hash
         row = self._release_columns(release, digest)
-        row.update({"status": "live", "first_seen": seen_at, "last_seen": seen_at, "updated_at": seen_at})
+        row.update({"status": "live", "first_seen": seen_at, "last_seen": seen_at, "updated_at": seen_at,
+                    **_provenance(capture)})
         cursor = self.db.execute(
             f"INSERT INTO releases ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
         )
         release_id = cursor.lastrowid
-        self._add_version(release_id, release, digest, seen_at, cause)
+        self._add_version(release_id, release, digest, seen_at, cause, capture=capture)
         return release_id
 
     def current_version(self, release_id: int) -> tuple[str, str, str | None]:
@@ -389,34 +416,83 @@ class Archive:
                                      [release_id]).fetchone())
 
     def refresh_release(self, release_id: int, release: ReleaseRecord, seen_at: str, seen_online: bool,
-                        cause: str = "site", changed: Sequence[str] = ()) -> str:
+                        cause: str = "site", changed: Sequence[str] = (), capture: Capture | None = None) -> str:
         """Metadata is refreshed every time; a new version (of ``cause``, see ``release_versions.cause``)
         is recorded when ``changed`` names what changed (``release_versions.changed``). Returns
-        'updated' or 'unchanged'."""
+        'updated' or 'unchanged'. A text seen online is the live site's (``source``); one from a
+        ``capture`` is the capture's when it changed."""
         digest = release.content_hash
         row = self._release_columns(release, digest)
         row.pop("url")  # the first canonical URL stays the release's address
         if seen_online:
-            row.update({"last_seen": seen_at, "status": "live", "removed_on": None})
+            row.update({"last_seen": seen_at, "status": "live", "removed_on": None, **_provenance(None)})
         if changed:
             row["updated_at"] = seen_at
+            if capture is not None:
+                row.update(_provenance(capture))
         assignments = ", ".join(f"{column} = ?" for column in row)
         self.db.execute(f"UPDATE releases SET {assignments} WHERE id = ?", [*row.values(), release_id])
         if not changed:
             return "unchanged"
-        self._add_version(release_id, release, digest, seen_at, cause, ",".join(changed))
+        self._add_version(release_id, release, digest, seen_at, cause, ",".join(changed), capture)
         return "updated"
 
     def _add_version(self, release_id: int, release: ReleaseRecord, digest: str, seen_at: str, cause: str,
-                     changed: str | None = None) -> None:
+                     changed: str | None = None, capture: Capture | None = None, version: int | None = None) -> None:
+        """A version of the release's text: the next number, or ``version`` (an earlier capture's place)."""
+        provenance = _provenance(capture)
         self.db.execute(
             """INSERT INTO release_versions (release_id, version, title, body, content_hash, seen_at, cause,
-                                             extractor_version, published_date, modified_time, changed)
-               VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM release_versions WHERE release_id = ?),
-                       ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [release_id, release_id, release.title, release.body, digest, seen_at, cause, release.extractor_version,
-             release.published_date, release.modified_time, changed],
+                                             extractor_version, published_date, modified_time, changed, source,
+                                             captured_at)
+               VALUES (?, COALESCE(?, (SELECT COALESCE(MAX(version), 0) + 1 FROM release_versions
+                                       WHERE release_id = ?)),
+                       ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [release_id, version, release_id, release.title, release.body, digest, seen_at, cause,
+             release.extractor_version, release.published_date, release.modified_time, changed,
+             provenance["source"], provenance["captured_at"]],
         )
+
+    def version_hashes(self, release_id: int) -> set[str]:
+        """The ``content_hash`` of every version the release has had."""
+        return {row[0] for row in self.db.execute(
+            "SELECT content_hash FROM release_versions WHERE release_id = ?", [release_id])}
+
+    def add_earlier_version(self, release_id: int, release: ReleaseRecord, capture: Capture) -> int:
+        """A captured text older than the release's current one, inserted in time order among its versions
+        (by ``seen_at``, and before the current text at the latest: the current text stays the last
+        version and the release's text). The later versions are renumbered up by one. Returns its number."""
+        place = self.db.execute(
+            "SELECT COALESCE(MIN(version), (SELECT MAX(version) FROM release_versions WHERE release_id = ?)) "
+            "FROM release_versions WHERE release_id = ? AND seen_at > ?",
+            [release_id, release_id, capture.captured_at]).fetchone()[0]
+        later = [row[0] for row in self.db.execute(
+            "SELECT id FROM release_versions WHERE release_id = ? AND version >= ? ORDER BY version DESC",
+            [release_id, place])]
+        for version_id in later:  # highest first: (release_id, version) stays unique at every step
+            self.db.execute("UPDATE release_versions SET version = version + 1 WHERE id = ?", [version_id])
+        text = (release.title, release.body, release.published_date)
+        before = self._version_text(release_id, place - 1)
+        changed = ",".join(columns.version_changes(before, text)) if before else None
+        self._add_version(release_id, release, release.content_hash, capture.captured_at, "site", changed or None,
+                          capture, place)
+        after = self._version_text(release_id, place + 1)
+        if after:  # the next version now follows the capture: what it changed is said against it
+            self.db.execute("UPDATE release_versions SET changed = ? WHERE release_id = ? AND version = ?",
+                            [",".join(columns.version_changes(text, after)) or None, release_id, place + 1])
+        return place
+
+    def _version_text(self, release_id: int, version: int) -> tuple[str, str, str | None] | None:
+        row = self.db.execute("SELECT title, body, published_date FROM release_versions WHERE release_id = ? "
+                              "AND version = ?", [release_id, version]).fetchone()
+        return tuple(row) if row else None
+
+    def current_text_seen(self, release_id: int) -> str:
+        """The latest time the release's current text is known to have been on the site: its capture's
+        time for a text from a capture, else the last run that saw the release."""
+        source, captured_at, last_seen = self.db.execute(
+            "SELECT source, captured_at, last_seen FROM releases WHERE id = ?", [release_id]).fetchone()
+        return (captured_at if source != "live" else last_seen) or ""
 
     @staticmethod
     def _release_columns(release: ReleaseRecord, digest: str) -> dict[str, Any]:

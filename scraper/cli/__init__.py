@@ -1,7 +1,7 @@
 """The ``scrape`` command line: a thin click layer over the library.
 
 Each command opens what it needs and calls one library function: :mod:`scraper.pipeline` (run,
-reextract), :mod:`scraper.schedule`, :mod:`archive.queries` with :mod:`archive.status` and
+reextract, import), :mod:`scraper.schedule`, :mod:`archive.queries` with :mod:`archive.status` and
 :mod:`archive.export` (status, export), :mod:`archive.serve` (serve). Shared options, their checks
 and the mapping of library errors to exit codes are written once, in :mod:`scraper.cli.options`;
 log lines, the progress line and run summaries are :mod:`scraper.cli.display`.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import click
 
-from scraper.cli.collect import reextract, run, schedule
+from scraper.cli.collect import import_warcs, reextract, run, schedule
 from scraper.cli.extract import extract_command
 from scraper.cli.options import Group
 from scraper.cli.read import export, serve, sites, status
@@ -45,7 +45,7 @@ def cli() -> None:
     """
 
 
-for command in (run, reextract, schedule, status, sites, export, serve, extract_command):
+for command in (run, reextract, import_warcs, schedule, status, sites, export, serve, extract_command):
     cli.add_command(command)
 
 

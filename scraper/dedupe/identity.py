@@ -18,6 +18,10 @@ transaction of the archive:
    (:func:`~archive.columns.version_changes`: title, body, publication date; a page that no longer
    shows a date keeps the date archived, :func:`kept_date`) and its cause (:func:`version_cause`): an
    edit by the site, or the same page read by a better extractor (``release_versions.cause``).
+5. **Where a captured text goes** (:meth:`Deduplicator.save_capture`, for ``scrape import`` and
+   ``scrape recover``): a text the release already had changes nothing; a new one is the current
+   text when the capture is newer than the last sight of the current text, else an earlier
+   version, in time order among the others.
 
 :mod:`archive.store` only persists these answers: it reads and writes rows, it decides nothing.
 """
@@ -27,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from archive.columns import version_changes
-from archive.store import Archive, ReleaseRecord, utc_now
+from archive.store import Archive, Capture, ReleaseRecord, utc_now
 from scraper.dedupe.near_duplicates import DEFAULT_SETTINGS, DedupSettings, NearDuplicateIndex, earliest_original
 from scraper.dedupe.translations import same_story
 
@@ -94,6 +98,42 @@ class Deduplicator:
             store.add_urls(release_id, urls, seen_at, seen_online)
             store.link_page(page_url, release_id)
             if outcome != "unchanged":
+                self.link_cross_posts(release_id, release)
+        return outcome
+
+    def save_capture(self, release: ReleaseRecord, page_url: str | None, capture: Capture) -> str:
+        """Archive a release read from a capture (a WARC record, a web archive's copy), atomically.
+        Returns 'new', 'updated' (the capture is newer than the current text and says something
+        else), 'earlier' (an older text the release did not have: inserted before the later
+        versions, the current text stays) or 'unchanged' (a text the release has had)."""
+        store = self.archive
+        urls = list(dict.fromkeys([release.url, *release.urls]))
+        with store.transaction():
+            existing = store.release_id_for_urls(urls) or store.same_text_release(
+                release.site, release.lang, release.url, release.content_hash
+            )
+            release.translation_group = self.group_of(release, existing)
+            if existing is None:
+                release_id = store.insert_release(release, capture.captured_at, capture=capture)
+                outcome = "new"
+            else:
+                release_id = existing
+                if release.content_hash in store.version_hashes(release_id):
+                    outcome = "unchanged"
+                elif capture.captured_at > store.current_text_seen(release_id):
+                    title, body, published = store.current_version(release_id)
+                    release.published_date = kept_date(release.published_date, published)
+                    changed = version_changes((title, body, published),
+                                              (release.title, release.body, release.published_date))
+                    outcome = store.refresh_release(release_id, release, capture.captured_at, seen_online=False,
+                                                    cause="site", changed=changed, capture=capture)
+                else:
+                    store.add_earlier_version(release_id, release, capture)
+                    outcome = "earlier"
+            store.add_urls(release_id, urls, capture.captured_at, seen_online=False, capture=capture)
+            if page_url is not None:
+                store.link_page(page_url, release_id)
+            if outcome in ("new", "updated"):
                 self.link_cross_posts(release_id, release)
         return outcome
 

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from collections.abc import Mapping
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
@@ -650,21 +651,26 @@ class _RawResponse:
 
     @classmethod
     def from_httpx(cls, response: httpx.Response, content: bytes) -> "_RawResponse":
-        content_type, _, params = response.headers.get("content-type", "").partition(";")
+        return cls.from_headers(response.status_code, content, response.headers)
+
+    @classmethod
+    def from_headers(cls, status: int, content: bytes, headers: Mapping[str, str]) -> "_RawResponse":
+        """From a status, a body and headers (case-insensitive, or lower-case keys): httpx's, a WARC record's."""
+        content_type, _, params = headers.get("content-type", "").partition(";")
         charset = None
         for param in params.split(";"):
             name, _, value = param.strip().partition("=")
             if name.lower() == "charset":
                 charset = value.strip("\"' ") or None
         return cls(
-            status=response.status_code,
+            status=status,
             content=content,
             content_type=content_type.strip().lower(),
             charset=charset,
-            location=response.headers.get("location"),
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
-            retry_after=response.headers.get("retry-after"),
+            location=headers.get("location"),
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            retry_after=headers.get("retry-after"),
         )
 
 

@@ -94,7 +94,7 @@ def test_run_counters_are_what_a_run_counts():
 
 def test_helpers():
     assert columns.names("release_urls") == ("url", "release_id", "first_seen", "last_seen", "sitemap_lastmod",
-                                              "sitemap_seen")
+                                              "sitemap_seen", "source", "captured_at")
     assert columns.names(columns.RELEASE_URLS) == columns.names("release_urls")
     assert columns.by_name("releases")["status"].default == "live"
     assert columns.primary_key("template_blocks") == ("site", "lang", "block_key")

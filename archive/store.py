@@ -422,6 +422,8 @@ class Archive:
         'updated' or 'unchanged'. A text seen online is the live site's (``source``); one from a
         ``capture`` is the capture's when it changed."""
         digest = release.content_hash
+        if capture is None and not seen_online:  # the same stored page read again: its text's provenance stays
+            capture = self._current_capture(release_id)
         row = self._release_columns(release, digest)
         row.pop("url")  # the first canonical URL stays the release's address
         if seen_online:
@@ -486,6 +488,12 @@ class Archive:
         row = self.db.execute("SELECT title, body, published_date FROM release_versions WHERE release_id = ? "
                               "AND version = ?", [release_id, version]).fetchone()
         return tuple(row) if row else None
+
+    def _current_capture(self, release_id: int) -> Capture | None:
+        """The capture the release's current text came from, None for a text from the live site."""
+        source, captured_at = self.db.execute("SELECT source, captured_at FROM releases WHERE id = ?",
+                                              [release_id]).fetchone()
+        return Capture(source, captured_at) if source != "live" and captured_at else None
 
     def current_text_seen(self, release_id: int) -> str:
         """The latest time the release's current text is known to have been on the site: its capture's

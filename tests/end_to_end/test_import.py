@@ -155,9 +155,11 @@ def test_an_older_capture_of_an_archived_release_is_an_earlier_version_only_when
     assert result.exit_code == 0, result.output
     assert "1 earlier versions" in result.output and "1 unchanged" in result.output
     assert releases(db) == before  # the current texts stay those of the live site
-    versions = [dict(row) for row in query(db, "SELECT version, body, seen_at, source, captured_at FROM release_versions "
+    versions = [dict(row) for row in query(db, "SELECT version, body, seen_at, source, captured_at, changed "
+                                               "FROM release_versions "
                                                "WHERE release_id = ? ORDER BY version", (release_id,))]
     assert [v["source"] for v in versions] == ["warc", "live"]
+    assert [v["changed"] for v in versions] == [None, "body"]  # the live text now follows the capture
     assert versions[0]["seen_at"] == versions[0]["captured_at"] == "2019-03-01T12:00:00+00:00"
     assert versions[0]["body"].startswith(EARLIER)
     assert versions[1]["body"] == before[[r["url"] for r in before].index(url)]["body"]

@@ -35,8 +35,7 @@ __all__ = [
 _UNIT_SELECTOR = ", ".join(["h1", selectors.PARAGRAPHS, *sorted(selectors.TEXT_CONTAINERS | {"body"})])
 _PARAGRAPH_TAGS = frozenset(tag.strip() for tag in selectors.PARAGRAPHS.split(","))
 _FURNITURE_SELECTOR = ", ".join(selectors.CONTENT_FURNITURE + selectors.MEDIA_FURNITURE)
-_CAPTION_SELECTOR = ":is({})".format(", ".join(
-    [*selectors.CAPTION_CONTAINERS, *(f"[class*={word}]" for word in selectors.CAPTION_CLASS_WORDS)]))
+_CAPTION_TAGS = frozenset(selectors.CAPTION_CONTAINERS)
 
 
 @dataclass
@@ -199,6 +198,10 @@ class _Scorer:
         self._ancestries: dict[int, set[int]] = {}
         self._levels: dict[int, tuple[list[LexborNode], list[int]]] = {}  # assembly, per path block
         self._lines: dict[int, set[int]] | None = None  # scored block -> its ids up the tree (a few levels)
+        # text lengths of blocks and links, asked again and again of nested candidates (the tree
+        # does not change while a page is scored)
+        self._lengths: dict[int, int] = {}
+        self._densities: dict[int, float] = {}
         self._count()
         self.title = self._title_heading()
 
@@ -206,7 +209,7 @@ class _Scorer:
 
     def _count(self) -> None:
         settings, heading = self.settings, None
-        captions = {node.mem_id for node in self.root.css(_CAPTION_SELECTOR)}
+        captions: dict[int, bool] = {}  # element -> whether it is a caption, credit or gallery
         for index, node in enumerate(self.root.css(_UNIT_SELECTOR)):
             tag = node.tag
             if tag == "h1":
@@ -215,7 +218,7 @@ class _Scorer:
                 continue
             if tag in _PARAGRAPH_TAGS:
                 text = " ".join(node.text(deep=True, separator=" ").split())  # only measured and keyed
-                if not self._votes(text) or _in_caption(node, captions):
+                if not self._votes(text) or _in_caption(node, self.root, captions):
                     continue
                 points, container = _points(text, settings), False
             else:
@@ -223,7 +226,7 @@ class _Scorer:
                     continue
                 runs, has_blocks = _own_runs(node)
                 runs = [run for run in runs if self._votes(run)]
-                if not runs or _in_caption(node, captions):
+                if not runs or _in_caption(node, self.root, captions):
                     continue
                 points = sum(_points(run, settings) for run in runs)
                 container = has_blocks or len(runs) > 1
@@ -252,7 +255,7 @@ class _Scorer:
 
     def best(self) -> LexborNode | None:
         if not self.scores:
-            return self.root if _text_length(self.root) else None
+            return self.root if self._length(self.root) else None
         ranked = sorted(self.scores, key=self.scores.__getitem__, reverse=True)
         for keep in self._preferences():
             ranked = [key for key in ranked if keep(key)] or ranked
@@ -339,8 +342,22 @@ class _Scorer:
     def _weighted(self, key: int) -> float:
         """A block's score weighted by its share of non-link text."""
         if key not in self._weights:
-            self._weights[key] = self.scores[key] * (1 - link_density(self.nodes[key]))
+            self._weights[key] = self.scores[key] * (1 - self._link_density(self.nodes[key]))
         return self._weights[key]
+
+    def _length(self, node: LexborNode) -> int:
+        key = node.mem_id
+        if key not in self._lengths:
+            self._lengths[key] = _text_length(node)
+        return self._lengths[key]
+
+    def _link_density(self, node: LexborNode) -> float:
+        """:func:`link_density`, with the lengths of blocks and links kept."""
+        key = node.mem_id
+        if key not in self._densities:
+            total = self._length(node)
+            self._densities[key] = min(sum(self._length(a) for a in node.css("a")) / total, 1.0) if total else 1.0
+        return self._densities[key]
 
     def _best_inside(self, part: LexborNode) -> float:
         """What a part of an assembled body adds to its score: the best weighted score of a block
@@ -372,8 +389,8 @@ class _Scorer:
 
     def _kin_test(self, node: LexborNode) -> bool:
         settings = self.settings
-        length = _text_length(node)
-        if length < settings.kin_min_chars or link_density(node) > settings.kin_max_link_density:
+        length = self._length(node)
+        if length < settings.kin_min_chars or self._link_density(node) > settings.kin_max_link_density:
             return False
         if self.title is not None and any(h.mem_id != self.title.mem_id for h in node.css("h1")):
             return False  # another story's headline
@@ -437,16 +454,23 @@ def _own_runs(node: LexborNode) -> tuple[list[str], bool]:
     return runs, has_blocks
 
 
-def _in_caption(node: LexborNode, captions: set[int], depth: int = 4) -> bool:
-    """Whether ``node`` is (in, ``depth`` levels up at most) a caption, credit or gallery
-    (``captions``: their ids): its text is not body text."""
-    if not captions:
-        return False
+def _in_caption(node: LexborNode, root: LexborNode, captions: dict[int, bool], depth: int = 4) -> bool:
+    """Whether ``node`` is (in, ``depth`` levels up at most and not above ``root``) a caption,
+    credit or gallery (:data:`~scraper.extract.selectors.CAPTION_CONTAINERS`, a class containing
+    one of :data:`~scraper.extract.selectors.CAPTION_CLASS_WORDS`): its text is not body text.
+    Asked only of the paragraphs that vote, so of a few elements per page; ``captions`` keeps the
+    answers (paragraphs of one block share their ancestors)."""
     for _ in range(depth):
         if node is None:
             return False
-        if node.mem_id in captions:
+        key = node.mem_id
+        if key not in captions:
+            classes = node.attributes.get("class") or ""
+            captions[key] = node.tag in _CAPTION_TAGS or any(word in classes for word in selectors.CAPTION_CLASS_WORDS)
+        if captions[key]:
             return True
+        if key == root.mem_id:
+            return False
         node = node.parent
     return False
 

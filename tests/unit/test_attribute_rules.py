@@ -66,3 +66,40 @@ def test_fixture_pages_are_selected_as_the_parser_selects_them(path):
 def test_other_forms_are_refused(rule):
     with pytest.raises(ValueError, match="not an attribute rule"):
         AttributeRules((rule,))
+
+
+CAPTIONS = f":is({', '.join([*selectors.CAPTION_CONTAINERS, *(f'[class*={w}]' for w in selectors.CAPTION_CLASS_WORDS)])})"
+
+
+def _in_caption_by_parser(node, root, depth: int = 4) -> bool:
+    captions = {caption.mem_id for caption in root.css(CAPTIONS)}
+    for _ in range(depth):
+        if node is None:
+            return False
+        if node.mem_id in captions:
+            return True
+        node = node.parent
+    return False
+
+
+@pytest.mark.parametrize("path", FIXTURE_PAGES[::3], ids=lambda path: str(path.relative_to(FIXTURES))[:60])
+def test_captions_are_told_as_the_parser_tells_them(path):
+    """The scorer's caption test (scraper/extract/content.py), element by element, against a query."""
+    from scraper.extract.content import _in_caption
+
+    body = LexborHTMLParser(path.read_text(encoding="utf-8")).body
+    if body is None:
+        return
+    known: dict[int, bool] = {}
+    nodes = body.css("p, li, div, td, figcaption")
+    assert [_in_caption(node, body, known) for node in nodes] == [_in_caption_by_parser(node, body) for node in nodes]
+
+
+def test_captions_by_class_and_tag():
+    from scraper.extract.content import _in_caption
+
+    body = LexborHTMLParser('<body><div class="photo-Credit"><p id=a>x</p></div><div class="wp-caption-text">'
+                            '<div><div><div><p id=b>x</p></div></div></div></div><figure><p id=c>x</p></figure>'
+                            '<div class="x-gallery"><p id=d>x</p></div></body>').body
+    said = {node.attributes["id"]: _in_caption(node, body, {}) for node in body.css("p")}
+    assert said == {"a": False, "b": False, "c": True, "d": True}  # case counts; four levels up at most

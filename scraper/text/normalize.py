@@ -42,6 +42,7 @@ __all__ = [
     "NO_BREAK_SPACES",
     "WORD_RE",
     "alnum_runs",
+    "find_words",
     "collapse_whitespace",
     "fold",
     "fold_apostrophes",
@@ -206,12 +207,39 @@ def words(text: str) -> list[str]:
     the same letter and "don’t" the same word as "don't"."""
     if not text.isascii():
         text = fold_apostrophes(nfc(text))
-    return WORD_RE.findall(fold_case(text))
+    return find_words(fold_case(text))
 
 
 def word_count(text: str) -> int:
     """Words as a researcher counts them (:data:`WORD_RE`): hyphenated words count once."""
-    return len(WORD_RE.findall(text))
+    return len(find_words(text))
+
+
+# Punctuation that can stand around a word ("(word", "word,", "«word»"): none of it a word character.
+_EDGE_PUNCTUATION = "\"'()[]{}<>«»„“”‘’.,;:!?…—–-/*%#|"
+
+
+def find_words(text: str) -> list[str]:
+    """``WORD_RE.findall(text)``, in half the time on prose.
+
+    A match never holds whitespace, so the text is read a whitespace-separated token at a time:
+    a token of word characters only (``str.isalnum`` is the regex's ``\\w`` less the underscore)
+    is one word, and so is such a token inside punctuation that is no word character; the regex
+    reads what is left ("don't", "COVID-19", "a--b", "snake_case"). Checked against the regex on
+    random text in tests/unit/test_normalize.py.
+    """
+    found: list[str] = []
+    findall = WORD_RE.findall
+    for token in text.split():
+        if token.isalnum():
+            found.append(token)
+            continue
+        core = token.strip(_EDGE_PUNCTUATION)
+        if core.isalnum():
+            found.append(core)
+        elif core:
+            found += findall(core)
+    return found
 
 
 def alnum_runs(text: str) -> list[str]:

@@ -184,6 +184,25 @@ def test_tokenisers(text: str, words: list[str], runs: list[str], letter_words: 
     assert n.letter_words(text) == letter_words
 
 
+# Characters that tell the regex's words apart: letters of the archive's scripts, digits of several
+# scripts, the underscore, hyphens and apostrophes, punctuation, every kind of whitespace, combining
+# marks, controls, and characters outside the BMP.
+_ALPHABET = ("aZé" "жЁқұә" "मि" "05٣²½" "_" "-'’" "\"(),.;:!?«»—–…/*%#|[]{}<>" " \t\n\xa0\u2009\u3000\x1c\x85"
+             "\u0306\u0301" "\x00\x7f" "😀𝐀" "©™•")
+
+
+def test_find_words_is_the_word_regex() -> None:
+    import random
+
+    rng = random.Random(11)
+    everything = "".join(chr(code) for code in range(0x20, 0x3000) if not 0xD800 <= code < 0xE000)
+    texts = ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40))) for _ in range(20_000)]
+    texts += ["".join(rng.choice(everything) for _ in range(rng.randint(0, 60))) for _ in range(5_000)]
+    texts += [" ".join(rng.choice(everything) + rng.choice(_ALPHABET) for _ in range(30)) for _ in range(2_000)]
+    for text in texts:
+        assert n.find_words(text) == n.WORD_RE.findall(text), repr(text)
+
+
 @pytest.mark.parametrize(
     ("text", "count"),
     [("", 0), ("көші-қон", 7), ("COVID-19", 5), ("हिन्दी", 3), ("مُحَمَّد", 4), ("Ёлка", 4)],

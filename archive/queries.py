@@ -153,3 +153,18 @@ def export_rows(conn: sqlite3.Connection, **filters: Any) -> Iterator[dict[str, 
     sql, params = export_sql(release_columns(conn), **filters)
     for row in conn.execute(sql, params):
         yield dict(row)
+
+
+def release_pages(conn: sqlite3.Connection, release_id: int) -> list[dict[str, Any]]:
+    """The stored pages a release was read from, with where each is kept (WARC record or ``raw_html``)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(pages)")}
+    warc = "warc_file, warc_offset" if "warc_file" in columns else "NULL AS warc_file, NULL AS warc_offset"
+    return [dict(row) for row in conn.execute(
+        f"SELECT url, fetched_at, status, content_type, raw_html, {warc} FROM pages WHERE release_id = ? ORDER BY url",
+        [release_id])]
+
+
+def release_url_list(conn: sqlite3.Connection, release_id: int) -> list[str]:
+    """Every URL that served a release (``release_urls``), sorted."""
+    return [row[0] for row in conn.execute("SELECT url FROM release_urls WHERE release_id = ? ORDER BY url",
+                                           [release_id])]

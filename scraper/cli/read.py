@@ -6,13 +6,17 @@ import json
 import os
 import socket
 import sys
+from importlib.metadata import version
+from pathlib import Path
 
 import click
 
 from archive import queries
-from archive.errors import ArchiveError, UsageError
+from archive.errors import ArchiveError, ExitCode, UsageError
 from archive.export import export as write_rows
-from archive.export import export_to_file
+from archive.export import export_to_file, write_binary_file
+from archive.export_warc import WarcExport, write_warc
+from archive.warcs import warc_dir
 from archive.serve import metadata as browse
 from archive.status import status_text
 from scraper.cli.options import (
@@ -97,8 +101,9 @@ sites.add_command(onboard.check)
 
 @click.command()
 @config_option
-@click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="JSON Lines (one object per release) or CSV (one row per release).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True,
+              help="JSON Lines (one object per release), CSV (one row per release), or WARC (the pages as "
+                   "captured, with what was read from them, for a web archive).")
 @since_option("Only releases published on or after this date (undated ones are left out).")
 @until_option("Only releases published on or before this date (undated ones are left out).")
 @selection_options
@@ -108,15 +113,18 @@ sites.add_command(onboard.check)
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark, so Excel reads Cyrillic CSV correctly.")
 @read_archive_option
 def export(config_path, fmt, since, until, sites, langs, unique, output, bom, archive_override) -> None:
-    """Export releases as JSON Lines or CSV, oldest first, for work outside SQLite.
+    """Export releases as JSON Lines, CSV or WARC, oldest first, for work outside SQLite.
 
     Every column of `releases` is included (see the README); in JSON Lines, tags, images,
-    attachments and alternates are real arrays and objects, in CSV they are JSON text.
+    attachments and alternates are real arrays and objects, in CSV they are JSON text. A WARC
+    holds each release's page as captured (its HTTP exchange copied from the archive's WARC files)
+    and a metadata record of the release, ready for a web archive (pywb, warcio, the Wayback Machine).
 
     \b
     Examples:
         scrape export --format csv --since 2024-01-01 --until 2024-12-31 --output releases-2024.csv
         scrape export --lang kk --unique > kazakh.jsonl
+        scrape export --format warc --site kazakhstan --since 2024-01-01 --output kazakhstan-2024.warc.gz
     """
     check_dates(since, until)
     path = archive_for_reading(config_path, archive_override)
@@ -130,6 +138,13 @@ def export(config_path, fmt, since, until, sites, langs, unique, output, bom, ar
         raise
     columns = queries.release_columns(conn)
     rows = queries.export_rows(conn, since=since, until=until, sites=sites, langs=langs, unique=unique)
+    if fmt == "warc":
+        try:
+            _export_warc(conn, path, rows, output, bom, {"sites": sites, "langs": langs, "since": since,
+                                                         "until": until, "unique": unique})
+        finally:
+            conn.close()
+        return
     try:
         if output:
             count = export_to_file(rows, fmt, output, columns, bom=bom)
@@ -147,6 +162,47 @@ def export(config_path, fmt, since, until, sites, langs, unique, output, bom, ar
     finally:
         conn.close()
     click.echo(f"{count} releases exported" + (f" to {output}" if output else ""), err=True)
+
+
+def _export_warc(conn, path, rows, output, bom, selection: dict) -> None:
+    """``scrape export --format warc``: the file (written whole, then renamed) or binary standard output."""
+    if bom:
+        raise UsageError("--bom is for CSV and JSON Lines; a WARC file has none")
+    if not output and sys.stdout.isatty():
+        raise UsageError("a WARC file is binary: give --output FILE.warc.gz, or redirect standard output")
+    chosen = ", ".join(f"{key} {', '.join(value) if isinstance(value, tuple) else value}"
+                       for key, value in selection.items() if value)
+    info = {"software": f"iom-archive {version('iom-archive')} (warcio)", "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "isPartOf": Path(path).name,
+            "description": "IOM country-office press releases exported from an iom-archive archive"
+                           + (f" ({chosen})" if chosen else "") + ": each page as captured, then a metadata record "
+                           "(application/json) of what was read from it"}
+
+    def write(out) -> WarcExport:
+        return write_warc(rows, out, lambda release: queries.release_pages(conn, release),
+                          lambda release: queries.release_url_list(conn, release), warc_dir(path), info,
+                          filename=Path(output).name if output else "export.warc.gz")
+    try:
+        if output:
+            done = write_binary_file(output, write)
+        else:
+            stream = sys.stdout.buffer
+            done = write(stream)
+            stream.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {output}: {exc.strerror or exc}") from None
+    for url, why in done.missing:
+        click.echo(f"warning: {url}: its page could not be exported ({why})", err=True)
+    missing = f", {len(done.missing)} pages missing" if done.missing else ""
+    click.echo(f"{done.releases} releases exported as WARC ({done.captures} captured exchanges, {done.resources} pages "
+               f"stored before WARC capture as resource records{missing})" + (f" to {output}" if output else ""),
+               err=True)
+    if done.missing:
+        sys.exit(ExitCode.PARTIAL)
 
 
 @click.command()

@@ -246,6 +246,30 @@ KEPT_RESPONSES: tuple[Column, ...] = (
     Column("content", bytes, "the body as served, zlib-compressed", since=5),
 )
 
+ATTACHMENTS: tuple[Column, ...] = (
+    Column("id", int, "integer primary key", primary_key=True, since=9),
+    Column("release_id", int, "the release linking it (a document linked from several language versions has a row "
+                              "for each)", not_null=True, references=("releases", "id"), since=9),
+    Column("url", str, "the document's URL, as the release links it", not_null=True, since=9),
+    Column("title", str, "the link's text on the release page", since=9),
+    Column("status", str, "`text` (its text is in `text`), `no text` (read, but it holds no text: a scan), "
+                          "`encrypted` or `broken` (kept as downloaded, logged; never fails the run), `missing` "
+                          "(HTTP 404 or 410), `too large` (over `max_page_bytes`), `not fetched` (on a host that is "
+                          "not a configured site's, or disallowed by robots.txt)", not_null=True, since=9),
+    Column("error", str, "why there is no text (the reader's message, the HTTP status), else null", since=9),
+    Column("fetched_at", str, "when it was downloaded (or found missing)", since=9),
+    Column("content_type", str, "as served (`application/pdf`, the Word media type …)", since=9),
+    Column("size", int, "bytes downloaded", since=9),
+    Column("pages", int, "pages of a PDF, else null", since=9),
+    Column("text", str, "the document's plain text, paragraphs separated by a blank line; searched with the "
+                        "release (the stemmed search finds a release by its attachments' words)", since=9),
+    Column("warc_file", str, "the WARC file and offset of the response it was read from (as in `pages`), else null",
+           since=9),
+    Column("warc_offset", int, "the WARC file and offset of the response it was read from (as in `pages`), else null",
+           since=9),
+    Column("content", bytes, "the file as downloaded, when it is in no WARC file (capture off), else null", since=9),
+)
+
 VERSION_PARTS: tuple[str, ...] = ("title", "body", "date")
 """What a version can change (``release_versions.changed``), in the order the column lists them."""
 
@@ -266,6 +290,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "runs": RUNS,
     "search_meta": SEARCH_META,
     "kept_responses": KEPT_RESPONSES,
+    "attachments": ATTACHMENTS,
 }
 
 TRANSLATIONS: tuple[Column, ...] = (

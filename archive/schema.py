@@ -155,10 +155,19 @@ def _v8_capture_provenance(db: sqlite_utils.Database) -> None:
     add_columns(db, 8)
 
 
+def _v9_attachments(db: sqlite_utils.Database) -> None:
+    """Attachments' text (issue 15): the ``attachments`` table (one row per document linked from a
+    release) and a third column of the stemmed index, their text, so a search finds a release by the
+    words of its PDFs. The index is rebuilt with it (every release, no attachment yet)."""
+    create_tables(db, 9)
+    db["attachments"].create_index(["release_id", "url"], unique=True)
+    stemmed_index.create(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
                                                             _v3_stemmed_search, _v4_url_history, _v5_kept_responses,
                                                             _v6_warc_capture, _v7_version_changes,
-                                                            _v8_capture_provenance]
+                                                            _v8_capture_provenance, _v9_attachments]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

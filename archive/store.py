@@ -99,6 +99,24 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class AttachmentRecord:
+    """A document a release links to, as downloaded and read (see ``archive.columns.ATTACHMENTS``)."""
+
+    release_id: int
+    url: str
+    title: str | None
+    status: str
+    error: str | None = None
+    fetched_at: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    pages: int | None = None
+    text: str | None = None
+    warc: tuple[str, int] | None = None
+    content: bytes | None = None  # kept when the file is in no WARC record
+
+
+@dataclass(frozen=True)
 class PageRecord:
     """A downloaded page, kept raw so extraction can be re-run without the network."""
 
@@ -605,6 +623,46 @@ class Archive:
         except WarcReadError as exc:
             raise ArchiveError(f"{url}: its page cannot be read back: {exc}") from None
         return self.decode(body, _charset(content_type))
+
+    # --- attachments -----------------------------------------------------------------------
+
+    def attachments_to_fetch(self, site: str) -> list[dict[str, Any]]:
+        """The documents the site's releases link to (``releases.attachments``) that have no row in
+        ``attachments`` yet for that release: ``release_id``, ``url``, ``title``."""
+        return list(self.db.query(
+            """SELECT r.id AS release_id, j.value ->> 'url' AS url, j.value ->> 'title' AS title
+               FROM releases r, json_each(CASE WHEN json_valid(r.attachments) THEN r.attachments ELSE '[]' END) j
+               WHERE r.site = ? AND j.type = 'object' AND (j.value ->> 'url') IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.release_id = r.id AND a.url = j.value ->> 'url')
+               ORDER BY r.id, j.key""", [site]))
+
+    def attachment_of_url(self, url: str) -> AttachmentRecord | None:
+        """The document at ``url`` as another release's row holds it (a file linked twice is read once)."""
+        rows = list(self.db.query("SELECT * FROM attachments WHERE url = ? ORDER BY id LIMIT 1", [url]))
+        if not rows:
+            return None
+        row = rows[0]
+        return AttachmentRecord(release_id=row["release_id"], url=url, title=row["title"], status=row["status"],
+                                error=row["error"], fetched_at=row["fetched_at"], content_type=row["content_type"],
+                                size=row["size"], pages=row["pages"], text=row["text"],
+                                warc=(row["warc_file"], row["warc_offset"]) if row["warc_file"] else None,
+                                content=row["content"])
+
+    def save_attachment(self, attachment: AttachmentRecord) -> None:
+        """One document of a release (its text indexed with the release's by the index's triggers)."""
+        with self.db.atomic():
+            self.db.execute(
+                """INSERT INTO attachments (release_id, url, title, status, error, fetched_at, content_type, size,
+                                            pages, text, warc_file, warc_offset, content)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(release_id, url) DO UPDATE SET title = excluded.title, status = excluded.status,
+                     error = excluded.error, fetched_at = excluded.fetched_at, content_type = excluded.content_type,
+                     size = excluded.size, pages = excluded.pages, text = excluded.text,
+                     warc_file = excluded.warc_file, warc_offset = excluded.warc_offset, content = excluded.content""",
+                [attachment.release_id, attachment.url, attachment.title, attachment.status, attachment.error,
+                 attachment.fetched_at, attachment.content_type, attachment.size, attachment.pages, attachment.text,
+                 *(attachment.warc or (None, None)), None if attachment.warc else attachment.content],
+            )
 
     # --- runs ------------------------------------------------------------------------------
 

@@ -133,6 +133,8 @@ class Config(_Strict):
     schedule: str = "30 2 * * *"
     warc: bool = Field(default=True, description="keep every HTTP exchange in WARC files beside the archive")
     warc_max_mb: int = Field(default=100, ge=1, le=100_000, description="a WARC file is rotated past this size")
+    attachments: bool = Field(default=True, description="download the PDF and Word files releases link to and "
+                                                        "keep their text (table attachments)")
     sites: list[Site] = Field(min_length=1)
 
     @field_validator("user_agent")

@@ -32,6 +32,8 @@ META = "search_meta"
 TOKENIZER = "unicode61 remove_diacritics 2"
 FUNCTION = "iom_stem"
 
+ATTACHMENTS = "attachments"  # the table of attachments' texts (schema 9): a third column of the index
+
 _INSERT = (f"INSERT INTO [{TABLE}] (rowid, title, body) "
            f"VALUES (new.id, {FUNCTION}(new.lang, new.title), {FUNCTION}(new.lang, new.body));")
 TRIGGERS = {
@@ -41,6 +43,37 @@ TRIGGERS = {
                     "WHEN old.lang IS NOT new.lang OR old.title IS NOT new.title OR old.body IS NOT new.body "
                     f"BEGIN DELETE FROM [{TABLE}] WHERE rowid = old.id; {_INSERT} END"),
 }
+
+# With the attachments table (schema 9 on), each release's row also holds the stems of its attachments' text,
+# so the same stemmed search finds a release by the words of its PDFs; the attachments' own triggers re-index
+# the release whose attachments changed.
+_ATTACHED_TEXT = (f"(SELECT group_concat({FUNCTION}(r.lang, a.text), ' ') FROM [{ATTACHMENTS}] a "
+                  "WHERE a.release_id = r.id AND a.text IS NOT NULL)")
+_INSERT_WITH = (f"INSERT INTO [{TABLE}] (rowid, title, body, attachments) "
+                f"SELECT r.id, {FUNCTION}(r.lang, r.title), {FUNCTION}(r.lang, r.body), {_ATTACHED_TEXT} "
+                "FROM releases r WHERE r.id = {id};")
+_REINDEX = "DELETE FROM [" + TABLE + "] WHERE rowid = {id}; " + _INSERT_WITH
+TRIGGERS_WITH_ATTACHMENTS = {
+    f"{TABLE}_ai": f"AFTER INSERT ON releases BEGIN {_INSERT_WITH.format(id='new.id')} END",
+    f"{TABLE}_ad": TRIGGERS[f"{TABLE}_ad"],
+    f"{TABLE}_au": ("AFTER UPDATE OF lang, title, body ON releases "
+                    "WHEN old.lang IS NOT new.lang OR old.title IS NOT new.title OR old.body IS NOT new.body "
+                    f"BEGIN {_REINDEX.format(id='old.id')} END"),
+    f"{TABLE}_attachment_ai": f"AFTER INSERT ON [{ATTACHMENTS}] BEGIN {_REINDEX.format(id='new.release_id')} END",
+    f"{TABLE}_attachment_ad": f"AFTER DELETE ON [{ATTACHMENTS}] BEGIN {_REINDEX.format(id='old.release_id')} END",
+    f"{TABLE}_attachment_au": (f"AFTER UPDATE OF text, release_id ON [{ATTACHMENTS}] BEGIN "
+                               f"{_REINDEX.format(id='old.release_id')} {_REINDEX.format(id='new.release_id')} END"),
+}
+
+
+def _with_attachments(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        [ATTACHMENTS]).fetchone() is not None
+
+
+def triggers(db: sqlite_utils.Database | sqlite3.Connection) -> dict[str, str]:
+    """The triggers the index has in this archive: with its attachments' texts once that table exists."""
+    return TRIGGERS_WITH_ATTACHMENTS if _with_attachments(_conn(db)) else TRIGGERS
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
@@ -60,10 +93,10 @@ def create(db: sqlite_utils.Database | sqlite3.Connection) -> None:
     """Create the index, its triggers and ``search_meta``'s row, and index every release (the migration)."""
     conn = _conn(db)
     register_functions(conn)
-    for name, body in TRIGGERS.items():
+    for name in TRIGGERS_WITH_ATTACHMENTS:
         conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
     rebuild(conn)
-    for name, body in TRIGGERS.items():
+    for name, body in triggers(conn).items():
         conn.execute(f"CREATE TRIGGER [{name}] {body}")
 
 
@@ -72,9 +105,13 @@ def rebuild(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     conn = _conn(db)
     register_functions(conn)
     conn.execute(f"DROP TABLE IF EXISTS [{TABLE}]")
-    conn.execute(f"CREATE VIRTUAL TABLE [{TABLE}] USING fts5 (title, body, tokenize='{TOKENIZER}')")
-    cursor = conn.execute(f"INSERT INTO [{TABLE}] (rowid, title, body) "
-                          f"SELECT id, {FUNCTION}(lang, title), {FUNCTION}(lang, body) FROM releases")
+    if _with_attachments(conn):
+        conn.execute(f"CREATE VIRTUAL TABLE [{TABLE}] USING fts5 (title, body, attachments, tokenize='{TOKENIZER}')")
+        cursor = conn.execute(_INSERT_WITH.replace(" WHERE r.id = {id};", ""))
+    else:
+        conn.execute(f"CREATE VIRTUAL TABLE [{TABLE}] USING fts5 (title, body, tokenize='{TOKENIZER}')")
+        cursor = conn.execute(f"INSERT INTO [{TABLE}] (rowid, title, body) "
+                              f"SELECT id, {FUNCTION}(lang, title), {FUNCTION}(lang, body) FROM releases")
     conn.execute(f"INSERT INTO [{TABLE}] ([{TABLE}]) VALUES ('optimize')")
     conn.execute(f"INSERT OR REPLACE INTO [{META}] (key, value) VALUES ('stemmer', ?)", [VERSION])
     return cursor.rowcount

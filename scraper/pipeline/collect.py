@@ -34,6 +34,7 @@ from scraper.fetch import (
     RunDeadlineReached,
 )
 from scraper.pipeline import events
+from scraper.pipeline.attachments import collect_attachments
 from scraper.pipeline.events import RunReport
 from scraper.pipeline.plan import RunPlan, selected_langs
 from scraper.pipeline.records import release_record
@@ -262,6 +263,8 @@ class SiteCollection:
         since = self.plan.since if self.plan.strict_since else None  # no --since: no new release is skipped
         self.extraction.run(templates, Pass(since=since, aliases=aliases, exempt=frozenset(retried)))
         self.extraction.reclean(templates, template_before, done=set(aliases))
+        if stopped is None and self.plan.attachments:
+            collect_attachments(self.site, self.fetcher, self.archive)
         if discovery is not None and discovery.sitemaps_read:  # after extraction: tonight's new URLs too
             self.remember_sitemap(discovery, signals, unchecked={candidate.url for candidate in queue})
         if stopped is not None:

@@ -37,6 +37,7 @@ class RunPlan:
     # the user gave --since: new releases published before it are not archived. Without it, the
     # window only bounds how far listings are walked: a URL never seen before is always collected
     strict_since: bool = False
+    attachments: bool = False  # download the PDF and Word files the run's releases link to (config attachments)
 
     def deadline_passed(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -84,6 +85,7 @@ def plan_run(config: Config, archive: Archive, options: RunOptions, started: flo
         max_run_minutes=minutes,
         carries_on=carries_on,
         strict_since=options.since is not None,
+        attachments=config.attachments,
     )
 
 

@@ -89,6 +89,8 @@ def downgrade(db_path: Path, version: int) -> None:
         for name in index.TRIGGERS:
             conn.execute(f"DROP TRIGGER [{name}]")
         conn.execute(f"DROP TABLE [{index.TABLE}]")
+    elif version < 9:  # the stemmed index as it was before attachments (schema 9)
+        index.create(conn)
     conn.execute(f"PRAGMA user_version = {version}")
     conn.commit()
     conn.close()

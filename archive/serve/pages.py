@@ -75,6 +75,25 @@ def _links(items: list[dict], label_keys: tuple[str, ...]) -> list[dict]:
     return shown
 
 
+def _with_documents(links: list[dict], documents: list[dict]) -> list[dict]:
+    """The release's attachment links, each with what the archive read of it (``attachments``): its
+    ``status`` and a ``note`` (pages, size, the words of its text, or why there is none)."""
+    by_url = {document["url"]: document for document in documents}
+    for link in links:
+        document = by_url.get(link.get("url"))
+        if document is None:
+            continue
+        facts = [f"{document['pages']} pages" if document["pages"] else None,
+                 f"{round(document['size'] / 1024)} KB" if document["size"] else None]
+        if document["status"] == "text":
+            facts.append(f"{len((document['text'] or '').split())} words of text, searched with the release")
+        else:
+            facts.append(f"{document['status']}: {document['error']}" if document["error"] else document["status"])
+        link["note"] = ", ".join(fact for fact in facts if fact)
+        link["status"] = document["status"]
+    return links
+
+
 async def release_page(datasette, request, send):
     database = request.url_vars["database"]
     if not await is_archive(datasette, database):
@@ -95,7 +114,10 @@ async def release_page(datasette, request, send):
         "body": body_html(release["body"] or ""),
         "tags": json.loads(release["tags"] or "[]"),
         "images": _links(json.loads(release["images"] or "[]"), ("caption", "alt")),
-        "attachments": _links(json.loads(release["attachments"] or "[]"), ("title",)),
+        "attachments": _with_documents(_links(json.loads(release["attachments"] or "[]"), ("title",)),
+                                       await rows("select url, status, error, pages, size, text from attachments "
+                                                  "where release_id = ?", [release_id])
+                                       if await db.table_exists("attachments") else []),
         "source_url": safe_url(release["url"]),
         "translations": await rows(f"{brief} where translation_group = ? and id != ? order by lang, id",
                                    [release["translation_group"], release_id]),

@@ -46,12 +46,14 @@ def url_kind(url: str) -> str | None:
 
 
 def document_kind(url: str, content_type: str | None, content: bytes = b"") -> str | None:
-    """The kind of a downloaded file: by its first bytes (``%PDF``, a ZIP for .docx), its media type,
-    else its URL's extension; None for a file we do not read."""
+    """The kind of a downloaded file: a PDF by its first bytes (``%PDF-``), else by its media type,
+    else its URL's extension; None for a file we do not read (an HTML page served instead)."""
+    media = (content_type or "").split(";")[0].strip().lower()
     if content.lstrip()[:5] == b"%PDF-":
         return PDF
-    kind = MEDIA_TYPES.get((content_type or "").split(";")[0].strip().lower())
-    return kind or url_kind(url)
+    if media.startswith("text/") or content.lstrip()[:1] == b"<":  # an HTML page instead (a login, an error)
+        return None
+    return MEDIA_TYPES.get(media) or url_kind(url)
 
 
 def plain_text(pages: list[str]) -> str:

@@ -21,6 +21,7 @@ import sqlite_utils
 
 from archive import columns
 from archive.search import index as stemmed_index
+from archive.search import ranked
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
@@ -164,10 +165,18 @@ def _v9_attachments(db: sqlite_utils.Database) -> None:
     stemmed_index.create(db)
 
 
+def _v10_search_page(db: sqlite_utils.Database) -> None:
+    """The search results page at a million releases (issue 14): an index on ``published_date`` that
+    also holds what the page filters and counts on (site, lang, status, needs_review, duplicate_of,
+    tags). It serves ``order by published_date desc`` (the releases page, newest first) and is the
+    one scan the Datasette plugin reads those columns from (:mod:`archive.search.ranked`)."""
+    db["releases"].create_index(list(ranked.INDEX_COLUMNS), index_name=ranked.INDEX, if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_provenance_and_review,
                                                             _v3_stemmed_search, _v4_url_history, _v5_kept_responses,
                                                             _v6_warc_capture, _v7_version_changes,
-                                                            _v8_capture_provenance, _v9_attachments]
+                                                            _v8_capture_provenance, _v9_attachments, _v10_search_page]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -1,38 +1,55 @@
 """Search latency and index build rate on synthetic archives of 100k and 1M releases (en, ru, kk).
 
-    python benchmarks/search.py                    # 100,000 and 1,000,000 releases (~50 min, 18 GB of disk)
-    python benchmarks/search.py --sizes 20000      # a quick look
+    python benchmarks/search.py                       # 100,000 and 1,000,000 releases (first run ~50 min, 12 GB)
+    python benchmarks/search.py --releases 20000      # a quick look (~1 min)
+    python benchmarks/search.py --releases 1000000 --no-http
 
-Each size is a fresh archive made by ``archive.store.Archive`` (the real schema, both FTS5 indexes and
-their triggers) in a temporary folder. Releases get ~300 words of Zipf-distributed synthetic
+Each size is an archive made by ``archive.store.Archive`` (the real schema, both FTS5 indexes and
+their triggers), kept in ``--cache`` (default /tmp/search-bench/synthetic-N.db) and measured again
+by later runs (opened with ``Archive`` first, so a newer schema's migrations are applied and timed:
+nothing is rebuilt). Releases get ~300 words of Zipf-distributed synthetic
 vocabulary per language, with the real inflected forms of a few dozen topical words (миграция/миграции/
 миграцию, мигранттар/мигранттарға, migrant/migrants …) mixed in at realistic rates. Figures printed:
 
-* build: releases per second inserted with both indexes maintained by their triggers (the real write
-  path), and the stemmed index alone rebuilt from ``releases`` (what migration 3 does);
-* search: p50/p95 over repeated queries, on the stemmed index (``escape_fts`` queries) and on the
-  plain one (exact forms, the raw mode), for single words, two words, phrases, prefixes and a
-  language filter: the FTS5 match alone (first 101 rowids), and the two statements the Datasette
-  table page runs for ``?_search=``: its first page (the 100 newest matches, every column) and its
-  count. Connections map the file into memory as the plugin's do.
+* build (a new archive only): releases per second inserted with both indexes maintained by their
+  triggers (the real write path), and the stemmed index alone rebuilt from ``releases`` (what
+  migration 3 does);
+* the results page's own work, p50/p95 over repeated queries, on the stemmed index (the search box)
+  and on the plain one (exact forms, raw mode), for single words, two words, phrases, prefixes,
+  rare words and a language filter (archive.serve.searchpage, as the plugin runs it): the matches
+  from the index, then the in-memory filter, page, count and the six facets
+  (archive.search.ranked), then the page's select of its 100 releases by id; and, once per query,
+  the SQL Datasette's own table view would run for the same page (the 100 newest matches with
+  every column, the count, the six facets), to compare;
+* HTTP: p50/p95 of real requests for the results page (HTML) to ``scrape serve`` on the archive, in a
+  subprocess, stemmed and raw, after one first search that reads the per-release columns.
 
-Nothing here is a timed test; targets (issue 14): p95 < 50 ms at 1M, build >= 1,000 releases/s.
+Connections map the file into memory as the plugin's do. Nothing here is a timed test; targets
+(issue 14): p95 < 50 ms at 1M, build >= 1,000 releases/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import socket
+import sqlite3
 import statistics
-import tempfile
+import subprocess
+import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import numpy as np
 
 from archive.search import index as stemmed_index
-from archive.search.query import stemmed_match
+from archive.search import ranked
+from archive.search.query import quote_hyphenated, stemmed_match
+from archive.serve import searchpage
 from archive.serve.guard import MMAP_BYTES
+from archive.serve.metadata import RELEASE_FACETS
 from archive.store import Archive
 
 LANGS = ("en", "ru", "kk")
@@ -119,47 +136,135 @@ def build(path: Path, size: int) -> dict[str, float]:
     return {"insert_rate": size / inserted, "rebuild_rate": size / rebuilt, "optimize_s": time.perf_counter() - started}
 
 
-FTS_SQL = "select rowid from [{table}] where [{table}] match :q order by rowid desc limit 101"
-PAGE_SQL = ("select id, site, lang, title, published_date from releases where {lang}id in "
-            "(select rowid from [{table}] where [{table}] match :q) order by published_date desc limit 101")
-COUNT_SQL = "select count(*) from releases where {lang}id in (select rowid from [{table}] where [{table}] match :q)"
+
+SELECT_PAGE = "select * from releases where {where} order by published_date desc limit 101"
+FACETS = [("site", "site"), ("lang", "lang"), ("year", "published_date"), ("tags", "tags"),
+          ("needs_review", "needs_review"), ("status", "status")]
+assert len(FACETS) == len(RELEASE_FACETS)  # the metadata's six facets
 
 
-def exact(query: str) -> str:
-    """The raw-mode query on the plain index (hyphenated words quoted, as the plugin does)."""
-    from archive.search.query import quote_hyphenated
+def stock_statements(where: str) -> list[tuple[str, str]]:
+    """The statements Datasette's table view runs for a search page (page, count, the six facets)."""
+    inner = f"select * from releases where {where}"
+    found = [("page", SELECT_PAGE.format(where=where)), ("count", f"select count(*) from releases where {where}")]
+    for kind, column in FACETS:
+        if kind == "year":
+            sql = (f"select substr(published_date, 1, 4) as value, count(*) as count from ({inner}) where "
+                   "published_date glob '[0-9][0-9][0-9][0-9]*' group by value order by value desc")
+        elif kind == "tags":
+            sql = (f"select j.value as value, count(*) as count from ({inner}) r join json_each(r.tags) j "
+                   "group by j.value order by count desc, value limit 7")
+        else:
+            sql = (f"select {column} as value, count(*) as count from ({inner}) where {column} is not null "
+                   f"group by {column} order by count desc, value limit 7")
+        found.append((f"facet {kind}", sql))
+    return found
 
-    return quote_hyphenated(query)
 
-
-def measure(path: Path, repeat: int) -> list[tuple[str, str, float, float, float, float]]:
-    import sqlite3
-
+def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     stemmed_index.register_functions(conn)
+    conn.create_function("escape_fts", 1, lambda query: stemmed_match(query or "", LANGS), deterministic=True)
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # as the plugin's connections (archive.serve.guard)
-    rows = []
-    for table, translate in (("releases_stemmed_fts", lambda q: stemmed_match(q, LANGS)), ("releases_fts", exact)):
-        for kind, queries in [*QUERIES.items(), ("word, lang=ru", ["миграция", "мигрантам", "торговли"])]:
-            lang = "lang = 'ru' and " if "lang=" in kind else ""
-            page_times, count_times, fts_times, hits = [], [], [], []
-            for _ in range(repeat):
-                for query in queries:
-                    fts = translate(query)
-                    started = time.perf_counter()
-                    conn.execute(FTS_SQL.format(table=table), {"q": fts}).fetchall()
-                    fts_times.append((time.perf_counter() - started) * 1000)
-                    started = time.perf_counter()
-                    conn.execute(PAGE_SQL.format(table=table, lang=lang), {"q": fts}).fetchall()
-                    page_times.append((time.perf_counter() - started) * 1000)
-                    started = time.perf_counter()
-                    (count,) = conn.execute(COUNT_SQL.format(table=table, lang=lang), {"q": fts}).fetchone()
-                    count_times.append((time.perf_counter() - started) * 1000)
-                    hits.append(count)
-            rows.append((table, kind, statistics.median(fts_times), _p95(fts_times), statistics.median(page_times),
-                         _p95(page_times), statistics.median(count_times), _p95(count_times), statistics.median(hits)))
+    return conn
+
+
+def cases() -> list[tuple[str, str, str, bool, ranked.Filters]]:
+    """(index label, query kind, query, raw, filters) for every measured search."""
+    found = []
+    kinds = [*QUERIES.items(), ("word, lang=ru", ["миграция", "мигрантам", "торговли"])]
+    for label, raw in (("stemmed", False), ("plain", True)):
+        for kind, queries in kinds:
+            filters = ranked.Filters((("lang", "ru"),)) if "lang=" in kind else ranked.Filters()
+            for query in queries:
+                found.append((label, kind, quote_hyphenated(query) if raw else query, raw, filters))
+    return found
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_sql(path: Path, repeat: int, stock: bool) -> tuple[float, dict]:
+    """Seconds to read the per-release columns, and {(index, kind): {part: [ms …], "hits": [...]}}."""
+    conn = connect(path)
+    started = time.perf_counter()
+    columns = searchpage.load_columns(conn)
+    load_s = time.perf_counter() - started
+    results: dict = {}
+    for label, kind, query, raw, filters in cases():
+        fts = searchpage.EXACT_INDEX if raw else searchpage.STEMMED_INDEX
+        times = results.setdefault((label, kind), {})
+        for _ in range(repeat):
+            started = time.perf_counter()
+            found = searchpage._matches(conn, fts, query, raw)
+            times.setdefault("match", []).append(_ms(started))
+            started = time.perf_counter()
+            kept = ranked.keep(columns, found, filters)
+            ids = ranked.page(columns, kept, 101)
+            for kind_, _ in FACETS:
+                ranked.facet_counts(columns, kept, "year" if kind_ == "year" else kind_)
+            times.setdefault("memory", []).append(_ms(started))
+            started = time.perf_counter()
+            conn.execute(SELECT_PAGE.format(where=f"id in ({', '.join(map(str, ids.tolist())) or 'null'})")).fetchall()
+            times.setdefault("select", []).append(_ms(started))
+            times["page"] = [m + f + s for m, f, s in zip(times["match"], times["memory"], times["select"])]
+        times.setdefault("hits", []).append(len(kept))
+        if stock:
+            match = ":q" if raw else "escape_fts(:q)"
+            where = f"id in (select rowid from [{fts}] where [{fts}] match {match})"
+            where += "".join(f" and {column} = '{value}'" for column, value in filters.equal)
+            total = 0.0
+            for part, sql in stock_statements(where):
+                started = time.perf_counter()
+                conn.execute(sql, {"q": query}).fetchall()
+                elapsed = _ms(started)
+                total += elapsed
+                times.setdefault(f"stock {part.split()[0]}", []).append(elapsed)
+            times.setdefault("stock total", []).append(total)
     conn.close()
-    return rows
+    return load_s, results
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def measure_http(path: Path, repeat: int) -> tuple[float, dict]:
+    """Seconds of the first search after start, and {(index, kind): [ms …]} of the results page over HTTP."""
+    port = free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "scrape"), "serve", "--archive", str(path), "--port",
+                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/{path.stem}/releases"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{base}.json?_size=1", timeout=60).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("scrape serve did not start")
+
+        def fetch(query: str, raw: bool, filters: ranked.Filters) -> float:
+            args = [("_search", query)] + ([("_searchmode", "raw")] if raw else []) + list(filters.equal)
+            started = time.perf_counter()
+            with urllib.request.urlopen(f"{base}?{urllib.parse.urlencode(args)}", timeout=120) as response:
+                response.read()
+                assert response.status == 200
+            return _ms(started) / 1000
+
+        first = fetch("migrants", False, ranked.Filters())
+        results: dict = {}
+        for _ in range(repeat):
+            for label, kind, query, raw, filters in cases():
+                results.setdefault((label, kind), []).append(fetch(query, raw, filters) * 1000)
+        return first, results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _p95(values: list[float]) -> float:
@@ -167,29 +272,59 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
+def _cell(values: list[float] | None) -> str:
+    return f"{statistics.median(values):7.1f} {_p95(values):6.1f}" if values else f"{'-':>7} {'-':>6}"
+
+
+def prepared_archive(cache: Path, size: int) -> tuple[Path, str]:
+    """The cached archive of ``size`` releases (built if missing, migrated if older), and what was done."""
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"synthetic-{size}.db"
+    if not path.exists():
+        rates = build(path, size)
+        return path, (f"built: insert with both indexes {rates['insert_rate']:,.0f} releases/s; stemmed index "
+                      f"rebuilt alone {rates['rebuild_rate']:,.0f} releases/s")
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("PRAGMA user_version").fetchone()[0]
+    started = time.perf_counter()
+    Archive(path).close()
+    with sqlite3.connect(path) as conn:
+        after = conn.execute("PRAGMA user_version").fetchone()[0]
+    done = f"cached; migrated from schema {before} to {after} in {time.perf_counter() - started:,.0f} s" \
+        if after != before else "cached"
+    return path, done
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Search latency and index build rate on synthetic archives.")
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--keep", type=Path, help="build the archives in this folder and keep them (an archive "
-                                                 "already there is measured again, not rebuilt)")
+    parser.add_argument("--releases", default="100000,1000000", help="archive sizes, comma-separated")
+    parser.add_argument("--repeat", type=int, default=15, help="passes over the queries (HTTP: a third of them)")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/search-bench"),
+                        help="where the built archives are kept and found again")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP requests to scrape serve")
+    parser.add_argument("--no-stock", action="store_true", help="skip Datasette's own table-view SQL")
     args = parser.parse_args()
-    for size in [int(s) for s in args.sizes.split(",")]:
-        with tempfile.TemporaryDirectory() as folder:
-            path = (args.keep or Path(folder)) / f"synthetic-{size}.db"
-            if path.exists():  # kept from an earlier --keep run: measure only
-                rates = None
-            else:
-                rates = build(path, size)
-            megabytes = path.stat().st_size / 1e6
-            print(f"\n{size:,} releases: {megabytes:,.0f} MB", end="")
-            print(f"; insert with both indexes {rates['insert_rate']:,.0f} releases/s; stemmed index rebuilt alone "
-                  f"{rates['rebuild_rate']:,.0f} releases/s" if rates else " (kept from an earlier run)")
-            print(f"  {'index':21} {'queries':15} {'match p50':>9} {'p95':>7} {'page p50':>9} {'p95':>7} "
-                  f"{'count p50':>9} {'p95':>7} {'hits':>7}")
-            for table, kind, f50, f95, p50, p95, c50, c95, hits in measure(path, args.repeat):
-                print(f"  {table:21} {kind:15} {f50:7.1f}ms {f95:5.1f}ms {p50:7.1f}ms {p95:5.1f}ms "
-                      f"{c50:7.1f}ms {c95:5.1f}ms {hits:7,.0f}")
+    for size in [int(s) for s in args.releases.split(",")]:
+        path, done = prepared_archive(args.cache, size)
+        print(f"\n{size:,} releases: {path} ({path.stat().st_size / 1e6:,.0f} MB), {done}")
+        load_s, sql = measure_sql(path, args.repeat, stock=not args.no_stock)
+        print(f"  per-release columns read in {load_s:.2f} s (once, and again after the archive changes)")
+        http_first, http = (None, {}) if args.no_http else measure_http(path, max(1, args.repeat // 3))
+        if http_first is not None:
+            print(f"  first search after scrape serve started: {http_first:.2f} s")
+        print("  p50 and p95, ms" + " " * 12 + "results page's own work" + " " * 18 + "HTTP page"
+              "    Datasette's own SQL for this page (once per query)")
+        print(f"  {'index':8} {'queries':14} {'match':>14} {'in memory':>14} {'select':>14} {'page':>14} "
+              f"{'page':>14} {'select':>14} {'count':>14} {'facet':>14} {'total':>14} {'hits':>7}")
+        for (label, kind), times in sql.items():
+            print(f"  {label:8} {kind:14} {_cell(times['match'])} {_cell(times['memory'])} {_cell(times['select'])} "
+                  f"{_cell(times['page'])} {_cell(http.get((label, kind)))} {_cell(times.get('stock page'))} "
+                  f"{_cell(times.get('stock count'))} {_cell(times.get('stock facet'))} "
+                  f"{_cell(times.get('stock total'))} {statistics.median(times['hits']):7,.0f}")
+        everything = [v for t in sql.values() for v in t["page"]]
+        over_http = [v for t in http.values() for v in t]
+        print(f"  all queries: page's own work p50 {statistics.median(everything):.1f} / p95 {_p95(everything):.1f} ms"
+              + (f"; HTTP p50 {statistics.median(over_http):.1f} / p95 {_p95(over_http):.1f} ms" if over_http else ""))
 
 
 if __name__ == "__main__":

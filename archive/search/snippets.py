@@ -8,7 +8,11 @@ named. Everything else is escaped.
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from functools import lru_cache
+from html import escape as html_escape
+from itertools import islice
+
+from markupsafe import Markup
 
 from archive.search.query import DEFAULT_LANGS, exact_words, parse, term_variants
 from archive.search.stemmers import TOKEN, normalise, stem_token
@@ -20,6 +24,7 @@ class Matcher:
     """Which words of a release of ``lang`` a search matched."""
 
     def __init__(self, search: str, lang: str, exact: bool = False):
+        self._known: dict[tuple[str, bool], bool] = {}  # what matches() said of a token: bodies repeat words
         self.words: set[str] = set()
         self.prefixes: set[str] = set()
         self.exact = exact
@@ -39,6 +44,15 @@ class Matcher:
         return bool(self.words or self.prefixes)
 
     def matches(self, token: str, after_hyphen: bool = False) -> bool:
+        key = (token, after_hyphen)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) > 100_000:
+                self._known.clear()
+            known = self._known[key] = self._matches(token, after_hyphen)
+        return known
+
+    def _matches(self, token: str, after_hyphen: bool) -> bool:
         token = normalise(token)
         if self.exact:
             forms = (token,)
@@ -48,34 +62,50 @@ class Matcher:
             form.startswith(prefix) for form in forms for prefix in self.prefixes if prefix)
 
 
+@lru_cache(maxsize=256)
+def matcher(search: str, lang: str, exact: bool) -> Matcher:
+    """The :class:`Matcher` of a search, shared by the results of a page (and by the next pages)."""
+    return Matcher(search, lang, exact)
+
+
 def snippet(text: str | None, lang: str, search: str = "", exact: bool = False, words: int = BEFORE + AFTER) -> Markup:
     """About ``words`` words of ``text`` from a little before the first match (else from the start)."""
     text = text or ""
-    found = list(TOKEN.finditer(text))
+    marker = matcher(search, lang or "", exact) if search else None
+    if marker is not None and not marker:
+        marker = None
+
+    def is_marked(match) -> bool:
+        return marker.matches(match.group(), match.start() > 0 and text[match.start() - 1] == "-")
+
+    # The first match: a scan of the words (C-speed findall, a cached answer per word), then its
+    # position; only the tokens up to the end of the window are located (not the whole body).
+    first = None
+    if marker is not None:
+        scanned = TOKEN.findall(text)
+        candidate = 0
+        while first is None:
+            candidate = next((index for index in range(candidate, len(scanned))
+                              if marker.matches(scanned[index], False)), None)
+            if candidate is None:
+                break
+            located = next(islice(TOKEN.finditer(text), candidate, None))
+            if is_marked(located):  # the same answer for a word written after a hyphen (Kazakh endings)
+                first = candidate
+            candidate += 1
+    start = max(0, first - BEFORE) if first is not None else 0
+    found = list(islice(TOKEN.finditer(text), start + words + 1))
     if not found:
         return Markup("")
-    matcher = Matcher(search, lang, exact) if search else None
-
-    def is_marked(index: int) -> bool:
-        match = found[index]
-        return bool(matcher) and matcher.matches(match.group(), match.start() > 0 and text[match.start() - 1] == "-")
-
-    # Only the tokens up to the first match and those in the window are matched (not the whole body).
-    first = next((index for index in range(len(found)) if is_marked(index)), None) if matcher else None
-    start = max(0, first - BEFORE) if first is not None else 0
     end = min(len(found), start + words)
-    marked = {index: index == first or (first is not None and index > first and is_marked(index))
-              for index in range(start, end)}
-    pieces = ["…" if start > 0 else ""]
+    pieces = ["…" if start > 0 else ""]  # plain strings, escaped here (one Markup at the end: pages show 100)
     position = found[start].start()
     for index in range(start, end):
         match = found[index]
-        pieces.append(escape(text[position:match.start()]))
-        word = escape(match.group())
-        pieces.append(Markup("<mark>{}</mark>").format(word) if marked[index] else word)
+        pieces.append(html_escape(text[position:match.start()]))
+        word = html_escape(match.group())
+        marked = index == first or (first is not None and index > first and is_marked(match))
+        pieces.append(f"<mark>{word}</mark>" if marked else word)
         position = match.end()
-    if end < len(found):
-        pieces.append("…")
-    else:
-        pieces.append(escape(text[position:]))
-    return Markup("").join(Markup(piece) if isinstance(piece, Markup) else escape(piece) for piece in pieces)
+    pieces.append("…" if end < len(found) else html_escape(text[position:]))
+    return Markup("".join(pieces))

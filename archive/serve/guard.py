@@ -5,6 +5,8 @@
     ``releases_unique`` goes to the exact-form index ``releases_fts`` (``_fts_table``; the default
     search box uses the stemmed one), with hyphenated words quoted so that ``көші-қон`` is a phrase,
     not an FTS5 syntax error;
+  - the HTML results page of a search on them is worked out by :mod:`archive.serve.searchpage`
+    (fast at a million releases) before Datasette renders it;
   - ``_bom=1`` on a CSV adds a UTF-8 byte order mark, so Excel reads Cyrillic correctly;
   - the ``/-/`` introspection pages (``/-/databases.json`` …) show a database's file name, not its
     absolute path on the server;
@@ -24,6 +26,7 @@ import sqlite3
 from urllib.parse import parse_qsl, urlencode
 
 from archive.search.query import quote_hyphenated
+from archive.serve import searchpage
 from archive.serve.archives import is_archive
 
 MAX_VALUE_BYTES = 32 * 1024 * 1024  # the largest value a query may make: above any stored page or body
@@ -69,6 +72,19 @@ def _with_bom(send):
         elif message["type"] == "http.response.body" and not started["done"]:
             started["done"] = True
             message = {**message, "body": BOM + message.get("body", b"")}
+        await send(message)
+
+    return wrapped
+
+
+def _alternate_link(send, url: str):
+    """The ``Link: …json; rel="alternate"`` header of a results page naming its JSON as asked."""
+    async def wrapped(message):
+        if message["type"] == "http.response.start":
+            headers = [(k, re.sub(rb"^[^;]*", url.encode("latin-1", "replace"), v)
+                        if k.lower() == b"link" and b'rel="alternate"' in v else v)
+                       for k, v in message.get("headers", [])]
+            message = {**message, "headers": headers}
         await send(message)
 
     return wrapped
@@ -120,16 +136,27 @@ def asgi_wrapper(datasette):
             pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
             args = dict(pairs)
             match = _TABLE_PATH.match(path)
-            if match and args.get("_searchmode") == "raw" and await is_archive(datasette, match["database"]):
-                scope = {**scope, "query_string": urlencode(_raw_search_args(pairs)).encode("latin-1")}
+            prepared = None
+            if match and args.get("_search") is not None and await is_archive(datasette, match["database"]):
+                if args.get("_searchmode") == "raw":
+                    pairs = _raw_search_args(pairs)
+                    scope = {**scope, "query_string": urlencode(pairs).encode("latin-1")}
+                if match["format"] is None and scope.get("method", "GET") == "GET":
+                    fast = await searchpage.prepare(datasette, scope, pairs, match["database"], match["table"])
+                    if fast is not None:
+                        scope, prepared = fast
             if args.get("_bom") and path.endswith(".csv"):
                 send = _with_bom(send)
             if path.startswith("/-/"):
                 send = _redacting(send, _database_paths(datasette))
-            token = CURRENT_REQUEST.set(scope)
+            if prepared is not None:
+                send = _alternate_link(send, searchpage.json_url(datasette, prepared))
+            token = CURRENT_REQUEST.set(prepared.scope if prepared else scope)
+            page = searchpage.CURRENT.set(prepared)
             try:
                 return await app(scope, receive, send)
             finally:
+                searchpage.CURRENT.reset(page)
                 CURRENT_REQUEST.reset(token)
 
         return guarded

@@ -37,6 +37,7 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.facets import Facet
+from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
@@ -44,7 +45,7 @@ from markupsafe import Markup
 from archive.search import index as stemmed_index
 from archive.search.query import DEFAULT_LANGS, stemmed_match
 from archive.search.stemmers import stem_text
-from archive.serve import feed, guard, pages, results
+from archive.serve import feed, guard, pages, results, searchpage
 from archive.serve.archives import (  # noqa: F401
     archive_names,
     connection_is_archive,
@@ -101,6 +102,16 @@ def get_metadata(datasette, key, database, table):
     tables = {name: {"fts_table": STEMMED_INDEX, "fts_pk": "id"} for name in SEARCHABLE_TABLES}
     tables.update({name: {"hidden": True} for name in INTERNAL_TABLES})
     return {"databases": {name: {"tables": tables} for name in _served_archives.get(datasette, ())}}
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """On a results page worked out by :mod:`archive.serve.searchpage`: its releases, by id."""
+    prepared = searchpage.CURRENT.get()
+    if prepared is None or (prepared.database, prepared.table) != (database, table):
+        return None
+    return FilterArguments([prepared.where()], human_descriptions=[f'search matches "{prepared.search}"'],
+                           extra_context={"supports_search": True, "search": prepared.search})
 
 
 @hookimpl
@@ -228,11 +239,16 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         found["iom_archive"] = True
         if view_name == "table" and table in RELEASE_TABLES and request is not None \
                 and request.args.get("_table") != "rows":
+            prepared = searchpage.CURRENT.get()
+            if prepared is not None and (prepared.database, prepared.table) == (database, table):
+                found.update(searchpage.template_overrides(datasette, prepared, ["json", "atom"]))
+            asked = found.get("request", request)  # the request as asked, not the one Datasette was given
+
             async def iom_results(rows):
-                return await results.result_items(datasette, database, request, rows)
+                return await results.result_items(datasette, database, asked, rows)
 
             found["iom_results"] = iom_results
-            found["iom_export"] = export_links(datasette, database, table, request)
+            found["iom_export"] = export_links(datasette, database, table, asked)
         return found
 
     return variables

@@ -18,7 +18,7 @@ vocabulary per language, with the real inflected forms of a few dozen topical wo
   and on the plain one (exact forms, raw mode), for single words, two words, phrases, prefixes,
   rare words and a language filter (archive.serve.searchpage, as the plugin runs it): the matches
   from the index, then the in-memory filter, page, count and the six facets
-  (archive.search.ranked), then the page's select of its 100 releases by id; and, once per query,
+  (archive.search.ranked), then the page's select of its 50 releases by id; and, once per query,
   the SQL Datasette's own table view would run for the same page (the 100 newest matches with
   every column, the count, the six facets), to compare;
 * HTTP: p50/p95 of real requests for the results page (HTML) to ``scrape serve`` on the archive, in a
@@ -201,7 +201,7 @@ def measure_sql(path: Path, repeat: int, stock: bool) -> tuple[float, dict]:
             times.setdefault("match", []).append(_ms(started))
             started = time.perf_counter()
             kept = ranked.keep(columns, found, filters)
-            ids = ranked.page(columns, kept, 101)
+            ids = ranked.page(columns, kept, searchpage.RESULTS_PAGE_SIZE + 1)
             for kind_, _ in FACETS:
                 ranked.facet_counts(columns, kept, "year" if kind_ == "year" else kind_)
             times.setdefault("memory", []).append(_ms(started))

@@ -11,9 +11,11 @@ date, count, each facet): ~150-200 ms each for a word in 7% of a million release
 2. filtered, counted, paged (newest first, ties by id, as Datasette's ``_next`` keys continue) and
    faceted in memory with :mod:`archive.search.ranked`, over per-release columns read once from
    the ``published_date`` index (schema 10) and again when the archive file changes;
-3. Datasette then renders the page as usual for the request without ``_search`` and with
+3. a page lists :data:`RESULTS_PAGE_SIZE` results unless ``_size`` says otherwise;
+4. Datasette then renders the page as usual for the request without ``_search`` and with
    ``id in (<the page's ids>)`` as its filter (``filters_from_request``), ``_nocount``,
-   ``_nofacet`` and only the columns the results list shows (``_col``); the plugin's ``extra_template_vars`` give the template the count, the facets, the
+   ``_nofacet`` and only the columns the results list shows (``_col``); the plugin's
+   ``extra_template_vars`` give the template the count, the facets, the
    next page and every link as they are for the request as asked (:func:`template_overrides`).
 
 The page shows what Datasette's would (same rows, count, facets and links); JSON, CSV and any other
@@ -59,6 +61,9 @@ REMOVED = ("_search", "_searchmode", "_fts_table", "_next")
 #: The columns the results list shows (archive.serve.results): Datasette need not select or format the rest.
 SHOWN = ("site", "lang", "title", "published_date", "dateline", "body", "translation_group", "duplicate_of", "status")
 SORT = "published_date"
+#: Results a page lists unless ``_size`` says otherwise (Datasette's table pages: 100): a researcher
+#: scans them by their snippets, and a page of 50 renders in half the time.
+RESULTS_PAGE_SIZE = 50
 
 CURRENT: contextvars.ContextVar[Prepared | None] = contextvars.ContextVar("iom_search_page", default=None)
 
@@ -186,7 +191,7 @@ def _next_key(columns: ranked.Columns, token: str, is_view: bool) -> tuple[int |
 
 def _sizes(datasette, metadata: dict, args: dict[str, str]) -> tuple[int, int] | None:
     limit = datasette.setting("max_returned_rows")
-    size = args.get("_size") or metadata.get("size") or datasette.page_size
+    size = args.get("_size") or metadata.get("size") or min(RESULTS_PAGE_SIZE, datasette.page_size)
     size = limit if size == "max" else size
     try:
         size = int(size)

@@ -20,6 +20,7 @@ import pytest
 
 from archive.columns import by_name, names
 from archive.serve.metadata import column_descriptions, make_datasette, metadata
+from archive.serve.names import INTERNAL_TABLES
 from archive.search import stemmers
 from archive.search.query import parse, term_variants
 from archive.serve.plugin import escape_fts
@@ -456,6 +457,7 @@ def test_home_and_database_pages_lead_with_releases_and_a_search_box(ds):
     tables = re.findall(r'<h3><a href="/archive/([^"]+)">', database)
     assert tables[0] == "releases" and "select * from releases</textarea>" in database
     assert not {"dedup_bands", "dedup_signatures", "dedup_meta", "template_blocks", "search_meta"} & set(tables)
+    assert not set(INTERNAL_TABLES) & set(tables)  # every internal table, kept_responses included
     assert 'action="/archive/releases"' in database
 
 

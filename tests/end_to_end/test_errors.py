@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 from support.helpers import query, scrape, write_config
@@ -33,6 +34,7 @@ def test_non_html_response_is_reported_and_the_rest_archived(tmp_path, server):
     result = scrape("run", "--config", str(config), "--since", SINCE.isoformat())
     assert result.exit_code == 3, result.output
     assert f"{server.base_url}{broken}: expected an HTML page, got application/pdf" in result.output
+    assert re.search(r"\b1 error\b", result.output) and "1 errors" not in result.output  # issue 14: "1 errors"
     assert query(tmp_path / "archive.db", "SELECT count(*) FROM releases")[0][0] == len(RECENT) - 1
     (run,) = query(tmp_path / "archive.db", "SELECT status, errors, error_log FROM runs")
     assert run["status"] == "partial" and run["errors"] == 1 and broken in run["error_log"]

@@ -135,6 +135,12 @@ class Config(_Strict):
     warc_max_mb: int = Field(default=100, ge=1, le=100_000, description="a WARC file is rotated past this size")
     attachments: bool = Field(default=True, description="download the PDF and Word files releases link to and "
                                                         "keep their text (table attachments)")
+    cdx_api: str = Field(default="https://web.archive.org/cdx/search/cdx", pattern=r"^https?://[^/\s]+/\S*$",
+                         description="the web archive's CDX API, asked by scrape recover for a site's captures")
+    capture_url: str = Field(default="https://web.archive.org/web/{timestamp}id_/{url}",
+                             pattern=r"^https?://[^/\s]+/\S*\{timestamp\}\S*\{url\}\S*$",
+                             description="where a capture is read as archived ('id_': the original bytes, "
+                                         "not rewritten)")
     sites: list[Site] = Field(min_length=1)
 
     @field_validator("user_agent")

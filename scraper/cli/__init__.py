@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import click
 
-from scraper.cli.collect import import_warcs, reextract, run, schedule
+from scraper.cli.collect import import_warcs, recover, reextract, run, schedule
 from scraper.cli.extract import extract_command
 from scraper.cli.options import Group
 from scraper.cli.read import export, serve, sites, status
@@ -45,7 +45,7 @@ def cli() -> None:
     """
 
 
-for command in (run, reextract, import_warcs, schedule, status, sites, export, serve, extract_command):
+for command in (run, reextract, import_warcs, recover, schedule, status, sites, export, serve, extract_command):
     cli.add_command(command)
 
 

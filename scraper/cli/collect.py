@@ -20,6 +20,7 @@ from scraper.cli.options import (
     existing_archive,
     load_selection,
     logging_options,
+    parse_date_option,
     selection_options,
     since_option,
 )
@@ -120,6 +121,46 @@ def import_warcs(paths, config_path, sites, langs, archive_override, verbose) ->
     if result.other_hosts:
         click.echo("not imported (no configured site there): " + ", ".join(
             f"{host} ({n} records)" for host, n in result.other_hosts.most_common()), err=True)
+    for error in result.errors:
+        click.echo(f"error: {error['url']}: {error['error']}", err=True)
+    if result.errors:
+        sys.exit(ExitCode.PARTIAL)
+
+
+@click.command()
+@config_option
+@selection_options
+@click.option("--from", "since", callback=parse_date_option, metavar="YYYY-MM-DD",
+              help="Only captures made on or after this date.")
+@archive_option
+@click.option("-v", "--verbose", count=True, help="Log each release.")
+def recover(config_path, sites, langs, since, archive_override, verbose) -> None:
+    """Archive the releases a web archive kept of a site (the Wayback Machine by default).
+
+    Asks the CDX API (config cdx_api) for the captures of the site's release URLs, reads them
+    politely as archived (capture_url), and archives them as a run would, marked source
+    'recovered' with the capture's timestamp: releases the live site no longer has are added;
+    an archived release gains a capture as an earlier version only when its text differs.
+    Exit 4 when the CDX API cannot be asked, 3 when some captures could not be read.
+
+    \b
+    Examples:
+        scrape recover --site kazakhstan
+        scrape recover --site kazakhstan --lang ru --from 2015-01-01
+    """
+    if not sites:
+        raise click.UsageError("give the site to recover: --site KEY (repeatable)")
+    display.setup_logging(verbose, False)
+    config = load_selection(config_path, sites, langs)
+    path = archive_path(config, config_path, archive_override)
+    result = pipeline.recover(config, path, pipeline.RunOptions(sites=tuple(sites), langs=tuple(langs)), since)
+    counts = result.report.counters
+    click.echo(
+        f"{path}: {result.records} captures listed, {result.captures} of release pages read: "
+        f"{counts.releases_new} new releases, {counts.releases_updated} updated, {result.earlier} earlier versions, "
+        f"{counts.releases_unchanged} unchanged; {len(result.errors)} errors",
+        err=True,
+    )
     for error in result.errors:
         click.echo(f"error: {error['url']}: {error['error']}", err=True)
     if result.errors:

@@ -9,7 +9,8 @@ error log (table ``runs``) with its URL and cause, and the run goes on.
 - :mod:`scraper.pipeline.collect`: one site, stage after stage;
 - :mod:`scraper.pipeline.records`: an extracted page -> the record the archive stores;
 - :mod:`scraper.pipeline.events`: typed events, counters, the report;
-- :mod:`scraper.pipeline.imports`: ``scrape import``, releases from WARC files.
+- :mod:`scraper.pipeline.imports`: ``scrape import``, releases from WARC files;
+- :mod:`scraper.pipeline.recover`: ``scrape recover``, releases from a web archive (CDX API).
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ from scraper.pipeline import events
 from scraper.pipeline.collect import Extraction, Pass, SiteCollection, is_fatal
 from scraper.pipeline.events import Event, RunReport
 from scraper.pipeline.imports import import_warcs
+from scraper.pipeline.recover import recover
 from scraper.pipeline.parallel import collect_all
 from scraper.pipeline.plan import RunOptions, RunPlan, plan_run, selected_langs, selected_sites
 
-__all__ = ["Event", "RunOptions", "RunPlan", "RunReport", "fetch_settings", "import_warcs", "reextract", "run"]
+__all__ = ["Event", "RunOptions", "RunPlan", "RunReport", "fetch_settings", "import_warcs", "recover", "reextract", "run"]
 
 
 def fetch_settings(config: Config) -> FetchSettings:

@@ -67,15 +67,21 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
-class _Found:
-    """A release capture found by the first pass: which file and record, which site and language."""
+class Found:
+    """A release capture: where it is (a WARC file and its record's index, or a web archive's capture
+    URL), which site and language, when it was captured and where it comes from (``source``)."""
 
-    path: Path
+    path: Path | str
     index: int
     site: Site
     lang: str
     url: str
     captured_at: str
+    source: str = SOURCE
+
+    @property
+    def origin(self) -> str:
+        return self.path.name if isinstance(self.path, Path) else self.path
 
 
 def import_warcs(config: Config, archive_path: str | Path, paths: Iterable[str | Path],
@@ -93,7 +99,7 @@ def import_warcs(config: Config, archive_path: str | Path, paths: Iterable[str |
         aliases = _aliases(redirects)
         extractions = {site.key: Extraction(site, archive, dedupe, result.report) for site in sites}
         templates = {site.key: extractions[site.key].templates(selected_langs(site, options.langs)) for site in sites}
-        by_file: dict[Path, dict[int, _Found]] = {}
+        by_file: dict[Path, dict[int, Found]] = {}
         for item in found:
             by_file.setdefault(item.path, {})[item.index] = item
         for path, wanted in by_file.items():
@@ -102,7 +108,7 @@ def import_warcs(config: Config, archive_path: str | Path, paths: Iterable[str |
                     item = wanted.get(captured.index)
                     if item is None or captured.response is None:
                         continue
-                    _isolated(extractions[item.site.key], item, captured.response, aliases.get(item.url, []),
+                    extract_capture(extractions[item.site.key], item, captured.response, aliases.get(item.url, []),
                               templates[item.site.key][item.lang], stored.get(item.url) == item, result)
             except WarcFileError:
                 pass  # reported by the first pass; what it read before the damage is imported
@@ -110,12 +116,12 @@ def import_warcs(config: Config, archive_path: str | Path, paths: Iterable[str |
 
 
 def _store_pages(config: Config, archive: Archive, sites: list[Site], options: RunOptions, paths: list[Path],
-                 result: ImportReport) -> tuple[list[_Found], dict[str, str], dict[str, _Found]]:
+                 result: ImportReport) -> tuple[list[Found], dict[str, str], dict[str, Found]]:
     """The first pass: every file's release captures found, their blocks counted and their pages stored."""
     langs = {site.key: set(selected_langs(site, options.langs)) for site in sites}
-    found: list[_Found] = []
+    found: list[Found] = []
     redirects: dict[str, str] = {}
-    stored: dict[str, tuple[_Found, Response]] = {}
+    stored: dict[str, tuple[Found, Response]] = {}
     for path in paths:
         try:
             for captured in read_captures(path, config.max_page_bytes):
@@ -129,7 +135,7 @@ def _store_pages(config: Config, archive: Archive, sites: list[Site], options: R
                 if (newest is None or item.captured_at > newest[0].captured_at) and \
                         (newest is not None or archive.page_fetched_at(item.url) is None):
                     stored[item.url] = (item, captured.response)
-                    _store(archive, item, captured.response)
+                    store_capture(archive, item, captured.response)
         except WarcFileError as exc:
             result.report.emit(events.Failed(str(path), f"{exc}; the records before it were imported", kind="warc"))
     result.pages_stored = len(stored)
@@ -137,7 +143,7 @@ def _store_pages(config: Config, archive: Archive, sites: list[Site], options: R
 
 
 def _release_capture(captured: Captured, path: Path, sites: list[Site], langs: dict[str, set[str]],
-                     redirects: dict[str, str], result: ImportReport) -> _Found | None:
+                     redirects: dict[str, str], result: ImportReport) -> Found | None:
     """The release capture a record is, else None (a redirect is remembered on the way)."""
     response = captured.response
     if response is None or not captured.url or not captured.url.startswith(("http://", "https://")):
@@ -154,11 +160,12 @@ def _release_capture(captured: Captured, path: Path, sites: list[Site], langs: d
     lang = release_language(site, url)
     if lang not in langs[site.key] or not is_release_url(site, url) or response_problem(response):
         return None
-    return _Found(path, captured.index, site, lang, url, response.fetched_at)
+    return Found(path, captured.index, site, lang, url, response.fetched_at)
 
 
-def _store(archive: Archive, item: _Found, response: Response) -> None:
-    """A release capture into ``pages`` (raw, pending), its text blocks counted for the templates."""
+def store_capture(archive: Archive, item: Found, response: Response) -> None:
+    """A release capture into ``pages`` (raw, pending), its text blocks counted for the templates
+    (the caller checks that the archive has no page of that URL: a live page is never replaced)."""
     html = response.text
     page = PageRecord(url=item.url, site=item.site.key, lang=item.lang, fetched_at=item.captured_at,
                       status=response.status, content_type=response.content_type, html=html,
@@ -184,9 +191,10 @@ def _aliases(redirects: dict[str, str]) -> dict[str, list[str]]:
     return aliases
 
 
-def _isolated(extraction: Extraction, item: _Found, response: Response, aliases: list[str],
-              template: frozenset[str], page_stored: bool, result: ImportReport) -> None:
-    """:func:`_release` for one capture, an unexpected error failing that capture only (its page, when
+def extract_capture(extraction: Extraction, item: Found, response: Response, aliases: list[str],
+                    template: frozenset[str], page_stored: bool, result: ImportReport) -> None:
+    """One capture extracted, cleaned and saved with its provenance (:func:`_release`); an unexpected
+    error fails that capture only (its page, when
     the import stored it, is marked ``error``; a page fetched from the live site is left as it is)."""
     if page_stored:
         with extraction.isolated(item.url):
@@ -202,7 +210,7 @@ def _isolated(extraction: Extraction, item: _Found, response: Response, aliases:
                                              site=item.site.key, lang=item.lang))
 
 
-def _release(extraction: Extraction, item: _Found, response: Response, aliases: list[str],
+def _release(extraction: Extraction, item: Found, response: Response, aliases: list[str],
              template: frozenset[str], page_stored: bool, result: ImportReport) -> None:
     """One release capture extracted, cleaned and saved with its provenance."""
     report = extraction.report
@@ -212,12 +220,12 @@ def _release(extraction: Extraction, item: _Found, response: Response, aliases: 
         if page_stored:
             extraction.archive.mark_page(item.url, "error", str(exc))
         report.emit(events.Failed(item.url, f"could not extract a release from the capture of {item.captured_at} in "
-                                            f"{item.path.name} ({exc})", kind="page", site=item.site.key,
+                                            f"{item.origin} ({exc})", kind="page", site=item.site.key,
                                   lang=item.lang))
         return
     record = release_record(item.site, item.lang, [item.url, *aliases], extracted)
     outcome = extraction.dedupe.save_capture(record, item.url if page_stored else None,
-                                             Capture(SOURCE, item.captured_at))
+                                             Capture(item.source, item.captured_at))
     if outcome == "earlier":
         result.earlier += 1
         events.log.info("earlier version %s: %s (captured %s)", record.lang, record.url, item.captured_at)

@@ -93,7 +93,7 @@ def run(
         left: set[str] = set()  # sites not collected: the run reached its time limit first
         try:
             kept = {url: Kept(**row) for url, row in archive.kept_responses().items()}
-            with _warc_recorder(config, archive_path, run_id) as recorder, \
+            with warc_recorder(config, archive_path, f"run {run_id}") as recorder, \
                     Fetcher(fetch_settings(config), transport=transport, on_request=on_request, deadline=plan.deadline,
                             kept=kept, on_exchange=exchange_recorder(recorder) if recorder else None) as fetcher:
                 collect_all(sites, lambda site, view: _collect_site(site, plan, view, archive, dedupe, report, left),
@@ -109,13 +109,14 @@ def run(
     return report
 
 
-def _warc_recorder(config: Config, archive_path: str | Path, run_id: int):
-    """The run's WARC files (``warc: true``, the default), else nothing."""
+def warc_recorder(config: Config, archive_path: str | Path, part: str):
+    """The WARC files of a run (``part``: ``run 12``) or a ``scrape recover`` (``warc: true``, the
+    default), else nothing."""
     if not config.warc:
         return contextlib.nullcontext()
     info = {"software": f"iom-archive {version('iom-archive')} (warcio)", "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "isPartOf": f"{Path(archive_path).name} run {run_id}", "http-header-user-agent": config.user_agent,
+            "isPartOf": f"{Path(archive_path).name} {part}", "http-header-user-agent": config.user_agent,
             "robots": "obey" if config.obey_robots else "ignore",
             "description": "IOM country-office press releases: " + ", ".join(s.base_url for s in config.sites)}
     return WarcRecorder(warc_dir(archive_path), info, max_bytes=config.warc_max_mb * 1_000_000)

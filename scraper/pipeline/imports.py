@@ -165,11 +165,12 @@ def _release_capture(captured: Captured, path: Path, sites: list[Site], langs: d
 
 def store_capture(archive: Archive, item: Found, response: Response) -> None:
     """A release capture into ``pages`` (raw, pending), its text blocks counted for the templates
-    (the caller checks that the archive has no page of that URL: a live page is never replaced)."""
+    (the caller checks that the archive has no page of that URL: a live page is never replaced). A
+    capture read over HTTP (``scrape recover``) points at its record in the archive's WARC files."""
     html = response.text
     page = PageRecord(url=item.url, site=item.site.key, lang=item.lang, fetched_at=item.captured_at,
                       status=response.status, content_type=response.content_type, html=html,
-                      etag=response.etag, last_modified=response.last_modified)
+                      etag=response.etag, last_modified=response.last_modified, warc=response.warc)
     try:
         parse_within_bounds(html)
         keys = page_block_keys(html)

@@ -7,7 +7,8 @@ HTML page (identical successive captures collapsed), from ``--from`` on
 (:mod:`scraper.discover.cdx`). The captures of the site's release URLs (its own rules: language
 prefix, ``release_pattern``) are read as archived (``capture_url``, ``…id_/…``: the original bytes)
 with the project's polite fetcher (robots.txt, one request at a time with ``request_delay``,
-timeouts, the size cap; only the CDX and capture hosts are allowed), then go through the same
+timeouts, the size cap; only the CDX and capture hosts are allowed; every exchange into the
+archive's WARC files, the pages pointing at their records, as in a run), then go through the same
 stages as ``scrape import`` (:mod:`scraper.pipeline.imports`): pages first, for the templates, then
 extraction, cleaning and :meth:`~scraper.dedupe.identity.Deduplicator.save_capture`, marked
 ``source = 'recovered'`` with the capture's timestamp. So a release the archive lacks is added; an
@@ -29,6 +30,7 @@ from scraper.dedupe.identity import Deduplicator
 from scraper.discover import is_release_url, release_language
 from scraper.discover.cdx import CdxError, capture_address, cdx_query, parse_cdx
 from scraper.fetch import FetchError, Fetcher, FetchSettings, Response, decode_body
+from scraper.fetch.warc import exchange_recorder
 from scraper.pipeline import events
 from scraper.pipeline.collect import Extraction, response_problem
 from scraper.pipeline.events import RunReport
@@ -46,21 +48,25 @@ class WebArchiveUnreachable(IomArchiveError):
     exit_code = ExitCode.UNREACHABLE
 
 
-def archive_fetcher(config: Config) -> Fetcher:
-    """The run's politeness, towards the web archive's hosts only (the CDX API and the captures)."""
+def archive_fetcher(config: Config, recorder=None) -> Fetcher:
+    """The run's politeness, towards the web archive's hosts only (the CDX API and the captures);
+    with a WARC ``recorder``, every exchange goes into the archive's WARC files, as a run's do."""
     from scraper.pipeline import fetch_settings
 
     hosts = {urlsplit(config.cdx_api).netloc.lower(), urlsplit(config.capture_url.split("{")[0]).netloc.lower()}
-    return Fetcher(FetchSettings(**{**asdict(fetch_settings(config)), "allowed_hosts": frozenset(hosts)}))
+    return Fetcher(FetchSettings(**{**asdict(fetch_settings(config)), "allowed_hosts": frozenset(hosts)}),
+                   on_exchange=exchange_recorder(recorder) if recorder else None)
 
 
-def recover(config: Config, archive_path: str | Path, options: RunOptions, since: date | None = None,
-            fetcher: Fetcher | None = None) -> ImportReport:
+def recover(config: Config, archive_path: str | Path, options: RunOptions, since: date | None = None) -> ImportReport:
     """Archive the selected sites' releases found in the web archive (one writer at a time)."""
+    from scraper.pipeline import warc_recorder
+
     sites = selected_sites(config, options)
     result = ImportReport(report=RunReport(sites=[site.key for site in sites]))
     with ArchiveLock(archive_path), Archive(archive_path, decode=decode_body) as archive, \
-            (fetcher or archive_fetcher(config)) as client:
+            warc_recorder(config, archive_path, "scrape recover") as recorder, \
+            archive_fetcher(config, recorder) as client:
         dedupe = Deduplicator(archive)
         for site in sites:
             _recover_site(config, site, selected_langs(site, options.langs), since, client, archive, dedupe, result)

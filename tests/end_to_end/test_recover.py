@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from support.cdx_server import Capture, CdxServer
 from support.fixture_server import FixtureServer
@@ -70,6 +71,19 @@ def test_releases_the_live_site_lost_are_recovered_with_their_capture_time(tmp_p
     assert sorted(read) == sorted([f"/web/20190501100000id_/{BASE}{EN['path']}",
                                    f"/web/20180302081500id_/{BASE}{RU['path']}"])
     assert archive.requests[0] == "/robots.txt"
+    # every exchange is in the archive's WARC files; the recovered pages point at their capture's record
+    pages = query(tmp_path / "archive.db", "SELECT url, raw_html, warc_file, fetched_at FROM pages ORDER BY url")
+    assert [p["url"] for p in pages] == sorted(stored) and all(p["warc_file"] and p["raw_html"] is None for p in pages)
+    assert {p["fetched_at"] for p in pages} == {"2019-05-01T10:00:00+00:00", "2018-03-02T08:15:00+00:00"}
+    uris = set()
+    for path in (tmp_path / "archive.warc").glob("*.warc.gz"):
+        with open(path, "rb") as stream:
+            uris |= {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)
+                     if r.rec_type == "response"}
+    assert archive.base_url + f"/web/20190501100000id_/{BASE}{EN['path']}" in uris
+    assert any("/cdx/search/cdx?" in uri for uri in uris)
+    assert scrape("reextract", "--config", str(config_for(tmp_path, BASE, archive))).exit_code == 0
+    assert releases(tmp_path / "archive.db") == stored  # re-read from the WARC, the provenance kept
     assert "2 of release pages read: 2 new releases" in result.output
 
 

@@ -111,20 +111,8 @@ def import_warcs(paths, config_path, sites, langs, archive_override, verbose) ->
     config = load_selection(config_path, sites, langs)
     path = archive_path(config, config_path, archive_override)
     result = pipeline.import_warcs(config, path, paths, pipeline.RunOptions(sites=tuple(sites), langs=tuple(langs)))
-    counts = result.report.counters
-    click.echo(
-        f"{path}: {result.records} records in {len(paths)} files, {result.captures} release captures: "
-        f"{counts.releases_new} new releases, {counts.releases_updated} updated, {result.earlier} earlier versions, "
-        f"{counts.releases_unchanged} unchanged; {len(result.errors)} errors",
-        err=True,
-    )
-    if result.other_hosts:
-        click.echo("not imported (no configured site there): " + ", ".join(
-            f"{host} ({n} records)" for host, n in result.other_hosts.most_common()), err=True)
-    for error in result.errors:
-        click.echo(f"error: {error['url']}: {error['error']}", err=True)
-    if result.errors:
-        sys.exit(ExitCode.PARTIAL)
+    _echo_captures(f"{path}: {result.records} records in {len(paths)} files, {result.captures} release captures",
+                   result)
 
 
 @click.command()
@@ -154,13 +142,18 @@ def recover(config_path, sites, langs, since, archive_override, verbose) -> None
     config = load_selection(config_path, sites, langs)
     path = archive_path(config, config_path, archive_override)
     result = pipeline.recover(config, path, pipeline.RunOptions(sites=tuple(sites), langs=tuple(langs)), since)
+    _echo_captures(f"{path}: {result.records} captures listed, {result.captures} of release pages read", result)
+
+
+def _echo_captures(found: str, result) -> None:
+    """The summary of ``scrape import`` or ``recover`` (what was found, then what became of it), each
+    error on its own line; exit 3 when there were errors."""
     counts = result.report.counters
-    click.echo(
-        f"{path}: {result.records} captures listed, {result.captures} of release pages read: "
-        f"{counts.releases_new} new releases, {counts.releases_updated} updated, {result.earlier} earlier versions, "
-        f"{counts.releases_unchanged} unchanged; {len(result.errors)} errors",
-        err=True,
-    )
+    click.echo(f"{found}: {counts.releases_new} new releases, {counts.releases_updated} updated, {result.earlier} "
+               f"earlier versions, {counts.releases_unchanged} unchanged; {len(result.errors)} errors", err=True)
+    if result.other_hosts:
+        click.echo("not imported (no configured site there): " + ", ".join(
+            f"{host} ({n} records)" for host, n in result.other_hosts.most_common()), err=True)
     for error in result.errors:
         click.echo(f"error: {error['url']}: {error['error']}", err=True)
     if result.errors:

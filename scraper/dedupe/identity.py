@@ -78,20 +78,13 @@ class Deduplicator:
         'unchanged'. ``seen_online=False`` (re-extraction) leaves ``last_seen`` alone."""
         store = self.archive
         seen_at = seen_at or utc_now()
-        urls = list(dict.fromkeys([release.url, *release.urls]))
         with store.transaction():
-            existing = store.release_id_for_urls(urls) or store.same_text_release(
-                release.site, release.lang, release.url, release.content_hash
-            )
-            release.translation_group = self.group_of(release, existing)
+            urls, existing = self.identify(release)
             if existing is None:
                 release_id, outcome = store.insert_release(release, seen_at), "new"
             else:
                 release_id = existing
-                title, body, published = store.current_version(existing)
-                release.published_date = kept_date(release.published_date, published)
-                changed = version_changes((title, body, published),
-                                          (release.title, release.body, release.published_date))
+                changed = self.changes(existing, release)
                 cause = version_cause(seen_online, store.release_field(existing, "extractor_version"),
                                       release.extractor_version)
                 outcome = store.refresh_release(release_id, release, seen_at, seen_online, cause, changed)
@@ -107,12 +100,8 @@ class Deduplicator:
         else), 'earlier' (an older text the release did not have: inserted before the later
         versions, the current text stays) or 'unchanged' (a text the release has had)."""
         store = self.archive
-        urls = list(dict.fromkeys([release.url, *release.urls]))
         with store.transaction():
-            existing = store.release_id_for_urls(urls) or store.same_text_release(
-                release.site, release.lang, release.url, release.content_hash
-            )
-            release.translation_group = self.group_of(release, existing)
+            urls, existing = self.identify(release)
             if existing is None:
                 release_id = store.insert_release(release, capture.captured_at, capture=capture)
                 outcome = "new"
@@ -121,12 +110,9 @@ class Deduplicator:
                 if release.content_hash in store.version_hashes(release_id):
                     outcome = "unchanged"
                 elif capture.captured_at > store.current_text_seen(release_id):
-                    title, body, published = store.current_version(release_id)
-                    release.published_date = kept_date(release.published_date, published)
-                    changed = version_changes((title, body, published),
-                                              (release.title, release.body, release.published_date))
                     outcome = store.refresh_release(release_id, release, capture.captured_at, seen_online=False,
-                                                    cause="site", changed=changed, capture=capture)
+                                                    cause="site", changed=self.changes(release_id, release),
+                                                    capture=capture)
                 else:
                     store.add_earlier_version(release_id, release, capture)
                     outcome = "earlier"
@@ -136,6 +122,24 @@ class Deduplicator:
             if outcome in ("new", "updated"):
                 self.link_cross_posts(release_id, release)
         return outcome
+
+    def identify(self, release: ReleaseRecord) -> tuple[list[str], int | None]:
+        """Steps 1 and 2: the release's URLs, the archived release it is (None: a new one), and its
+        translation group (set on ``release``)."""
+        store = self.archive
+        urls = list(dict.fromkeys([release.url, *release.urls]))
+        existing = store.release_id_for_urls(urls) or store.same_text_release(
+            release.site, release.lang, release.url, release.content_hash
+        )
+        release.translation_group = self.group_of(release, existing)
+        return urls, existing
+
+    def changes(self, existing: int, release: ReleaseRecord) -> list[str]:
+        """Step 4: what the release's text changes against the archived one's current version (a page
+        without a date keeps the archived date, set on ``release``)."""
+        title, body, published = self.archive.current_version(existing)
+        release.published_date = kept_date(release.published_date, published)
+        return version_changes((title, body, published), (release.title, release.body, release.published_date))
 
     def group_of(self, release: ReleaseRecord, existing: int | None) -> str:
         """Step 2 of the module docstring."""

@@ -8,6 +8,8 @@ set, ancestor tests, holders of a run of paragraphs).
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.extract import selectors
@@ -17,7 +19,25 @@ from scraper.extract.titles import page_titles, title_heading
 
 _NON_TEXT_TAGS = list(selectors.NON_TEXT)
 _STRUCTURE_TAGS = frozenset(selectors.STRUCTURE)
-_RULES_SELECTOR = ", ".join(selectors.STRUCTURE + selectors.WRAPPERS + selectors.BOILERPLATE)
+
+
+def grouped(rules: tuple[str, ...]) -> str:
+    """One selector for ``rules``, the attribute rules of each attribute as ``[name]:is(…)``: the
+    parser then tests the attribute's presence once per element, not once per rule (a fifth less
+    time for the structural rules). It selects the same elements (tests/unit/test_attribute_rules.py)."""
+    by_name: dict[str, list[str]] = {}
+    other: list[str] = []
+    for rule in rules:
+        found = re.match(r"\[([\w-]+)[*^$~|]?=", rule)
+        if found:
+            by_name.setdefault(found.group(1), []).append(rule)
+        else:
+            other.append(rule)
+    return ", ".join(other + [f"[{name}]:is({', '.join(group)})" for name, group in by_name.items()])
+
+
+_RULES = selectors.STRUCTURE + selectors.WRAPPERS + selectors.BOILERPLATE
+_RULES_SELECTOR = grouped(_RULES)
 
 
 # the class-name hints are tested in Python: a page-wide query of some fifty substring rules cost

@@ -35,7 +35,8 @@ __all__ = [
 _UNIT_SELECTOR = ", ".join(["h1", selectors.PARAGRAPHS, *sorted(selectors.TEXT_CONTAINERS | {"body"})])
 _PARAGRAPH_TAGS = frozenset(tag.strip() for tag in selectors.PARAGRAPHS.split(","))
 _FURNITURE_SELECTOR = ", ".join(selectors.CONTENT_FURNITURE + selectors.MEDIA_FURNITURE)
-_CAPTION_TAGS = frozenset(selectors.CAPTION_CONTAINERS)
+_CAPTION_SELECTOR = ":is({})".format(", ".join(
+    [*selectors.CAPTION_CONTAINERS, *(f"[class*={word}]" for word in selectors.CAPTION_CLASS_WORDS)]))
 
 
 @dataclass
@@ -209,7 +210,7 @@ class _Scorer:
 
     def _count(self) -> None:
         settings, heading = self.settings, None
-        captions: dict[int, bool] = {}  # element -> whether it is a caption, credit or gallery
+        captions = {node.mem_id for node in self.root.css(_CAPTION_SELECTOR)}
         for index, node in enumerate(self.root.css(_UNIT_SELECTOR)):
             tag = node.tag
             if tag == "h1":
@@ -218,7 +219,7 @@ class _Scorer:
                 continue
             if tag in _PARAGRAPH_TAGS:
                 text = " ".join(node.text(deep=True, separator=" ").split())  # only measured and keyed
-                if not self._votes(text) or _in_caption(node, self.root, captions):
+                if not self._votes(text) or _in_caption(node, captions):
                     continue
                 points, container = _points(text, settings), False
             else:
@@ -226,7 +227,7 @@ class _Scorer:
                     continue
                 runs, has_blocks = _own_runs(node)
                 runs = [run for run in runs if self._votes(run)]
-                if not runs or _in_caption(node, self.root, captions):
+                if not runs or _in_caption(node, captions):
                     continue
                 points = sum(_points(run, settings) for run in runs)
                 container = has_blocks or len(runs) > 1
@@ -454,23 +455,16 @@ def _own_runs(node: LexborNode) -> tuple[list[str], bool]:
     return runs, has_blocks
 
 
-def _in_caption(node: LexborNode, root: LexborNode, captions: dict[int, bool], depth: int = 4) -> bool:
-    """Whether ``node`` is (in, ``depth`` levels up at most and not above ``root``) a caption,
-    credit or gallery (:data:`~scraper.extract.selectors.CAPTION_CONTAINERS`, a class containing
-    one of :data:`~scraper.extract.selectors.CAPTION_CLASS_WORDS`): its text is not body text.
-    Asked only of the paragraphs that vote, so of a few elements per page; ``captions`` keeps the
-    answers (paragraphs of one block share their ancestors)."""
+def _in_caption(node: LexborNode, captions: set[int], depth: int = 4) -> bool:
+    """Whether ``node`` is (in, ``depth`` levels up at most) a caption, credit or gallery
+    (``captions``: their ids): its text is not body text."""
+    if not captions:
+        return False
     for _ in range(depth):
         if node is None:
             return False
-        key = node.mem_id
-        if key not in captions:
-            classes = node.attributes.get("class") or ""
-            captions[key] = node.tag in _CAPTION_TAGS or any(word in classes for word in selectors.CAPTION_CLASS_WORDS)
-        if captions[key]:
+        if node.mem_id in captions:
             return True
-        if key == root.mem_id:
-            return False
         node = node.parent
     return False
 

@@ -68,38 +68,11 @@ def test_other_forms_are_refused(rule):
         AttributeRules((rule,))
 
 
-CAPTIONS = f":is({', '.join([*selectors.CAPTION_CONTAINERS, *(f'[class*={w}]' for w in selectors.CAPTION_CLASS_WORDS)])})"
+@pytest.mark.parametrize("path", FIXTURE_PAGES, ids=lambda path: str(path.relative_to(FIXTURES))[:60])
+def test_grouped_rules_select_what_the_rules_select(path):
+    from scraper.extract.boilerplate import _RULES, _RULES_SELECTOR, grouped
 
-
-def _in_caption_by_parser(node, root, depth: int = 4) -> bool:
-    captions = {caption.mem_id for caption in root.css(CAPTIONS)}
-    for _ in range(depth):
-        if node is None:
-            return False
-        if node.mem_id in captions:
-            return True
-        node = node.parent
-    return False
-
-
-@pytest.mark.parametrize("path", FIXTURE_PAGES[::3], ids=lambda path: str(path.relative_to(FIXTURES))[:60])
-def test_captions_are_told_as_the_parser_tells_them(path):
-    """The scorer's caption test (scraper/extract/content.py), element by element, against a query."""
-    from scraper.extract.content import _in_caption
-
-    body = LexborHTMLParser(path.read_text(encoding="utf-8")).body
-    if body is None:
-        return
-    known: dict[int, bool] = {}
-    nodes = body.css("p, li, div, td, figcaption")
-    assert [_in_caption(node, body, known) for node in nodes] == [_in_caption_by_parser(node, body) for node in nodes]
-
-
-def test_captions_by_class_and_tag():
-    from scraper.extract.content import _in_caption
-
-    body = LexborHTMLParser('<body><div class="photo-Credit"><p id=a>x</p></div><div class="wp-caption-text">'
-                            '<div><div><div><p id=b>x</p></div></div></div></div><figure><p id=c>x</p></figure>'
-                            '<div class="x-gallery"><p id=d>x</p></div></body>').body
-    said = {node.attributes["id"]: _in_caption(node, body, {}) for node in body.css("p")}
-    assert said == {"a": False, "b": False, "c": True, "d": True}  # case counts; four levels up at most
+    root = LexborHTMLParser(path.read_text(encoding="utf-8")).root
+    for rules in (_RULES, RULE_SETS["every form"], selectors.BOILERPLATE_HINTS):
+        assert {node.mem_id for node in root.css(grouped(rules))} == {node.mem_id for node in root.css(", ".join(rules))}
+    assert _RULES_SELECTOR == grouped(_RULES) and "[role]:is(" in _RULES_SELECTOR

@@ -53,7 +53,7 @@ def test_demo_on_another_port_archives_the_site_and_stops_cleanly(tmp_path, stop
         port = int(base_url.rsplit(":", 1)[1])
         assert port != 8765
         text = config.read_text(encoding="utf-8")
-        assert f"base_url: {base_url}" in text and "8765" not in text.split("sites:")[1]
+        assert f"base_url: {base_url}" in text and "127.0.0.1:8765" not in text.split("sites:")[1]  # not the default
         assert f"archive: {tmp_path / 'demo.db'}" in text
         assert any("wrote" in line and str(config) in line for line in lines)
         result = scrape("run", "--config", str(config), "--since", "2021-01-01", "--quiet")

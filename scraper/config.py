@@ -137,6 +137,9 @@ class Config(_Strict):
                                                         "keep their text (table attachments)")
     cdx_api: str = Field(default="https://web.archive.org/cdx/search/cdx", pattern=r"^https?://[^/\s]+/\S*$",
                          description="the web archive's CDX API, asked by scrape recover for a site's captures")
+    recover_max_captures: int = Field(default=3, ge=1, le=1000,
+                                      description="scrape recover reads at most this many texts of a release URL "
+                                                  "(its newest distinct ones, each at its first capture)")
     capture_url: str = Field(default="https://web.archive.org/web/{timestamp}id_/{url}",
                              pattern=r"^https?://[^/\s]+/\S*\{timestamp\}\S*\{url\}\S*$",
                              description="where a capture is read as archived ('id_': the original bytes, "

@@ -17,6 +17,7 @@ archived release gains the capture as an earlier version only when its text diff
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -28,8 +29,14 @@ from archive.store import Archive
 from scraper.config import Config, Site
 from scraper.dedupe.identity import Deduplicator
 from scraper.discover import is_release_url, release_language
-from scraper.discover.cdx import CdxError, capture_address, cdx_query, parse_cdx
-from scraper.fetch import FetchError, Fetcher, FetchSettings, Response, decode_body
+from scraper.discover.cdx import (
+    CdxCapture,
+    CdxError,
+    capture_address,
+    cdx_query,
+    parse_cdx,
+)
+from scraper.fetch import Fetcher, FetchError, FetchSettings, Response, decode_body
 from scraper.fetch.warc import exchange_recorder
 from scraper.pipeline import events
 from scraper.pipeline.collect import Extraction, response_problem
@@ -79,11 +86,8 @@ def _recover_site(config: Config, site: Site, langs: list[str], since: date | No
     result.records += len(captures)
     read: list[tuple[Found, Response]] = []
     stored: dict[str, Found] = {}
-    for capture in sorted(captures, key=lambda c: (c.timestamp, c.url)):
-        url = normalize_url(capture.url)
-        lang = release_language(site, url)
-        if lang not in langs or not is_release_url(site, url):
-            continue
+    for capture, url, lang in chosen_captures(captures, site, langs, lambda url: _first_seen(archive, url),
+                                              config.recover_max_captures):
         address = capture_address(config.capture_url, capture)
         try:
             response = client.get(address)
@@ -107,6 +111,36 @@ def _recover_site(config: Config, site: Site, langs: list[str], since: date | No
     templates = extraction.templates(langs)
     for item, response in read:
         extract_capture(extraction, item, response, [], templates[item.lang], stored.get(item.url) == item, result)
+
+
+def chosen_captures(captures: list[CdxCapture], site: Site, langs: list[str],
+                    first_seen: Callable[[str], str | None], limit: int) -> list[tuple[CdxCapture, str, str]]:
+    """The captures worth reading, oldest first, as ``(capture, release URL, language)``: of each of
+    the site's release URLs in ``langs``, its ``limit`` newest distinct texts (CDX digests), each at
+    its first capture (when the text was first seen); for a URL the archive has, only captures from
+    before the archive first saw it (since then the runs have read it). A web archive holding years
+    of captures of a release is then asked for a few pages, not for every one of them."""
+    by_url: dict[str, tuple[str, list[CdxCapture]]] = {}
+    for capture in captures:
+        url = normalize_url(capture.url)
+        lang = release_language(site, url)
+        if lang in langs and is_release_url(site, url):
+            by_url.setdefault(url, (lang, []))[1].append(capture)
+    chosen = []
+    for url, (lang, found) in by_url.items():
+        seen = first_seen(url)
+        texts: dict[str, CdxCapture] = {}
+        for capture in sorted(found, key=lambda c: c.timestamp):
+            if seen is None or capture.captured_at < seen:
+                texts.setdefault(capture.digest, capture)  # the first capture of each text
+        newest = sorted(texts.values(), key=lambda c: c.timestamp, reverse=True)[:limit]
+        chosen += [(capture, url, lang) for capture in newest]
+    return sorted(chosen, key=lambda item: (item[0].timestamp, item[1]))
+
+
+def _first_seen(archive: Archive, url: str) -> str | None:
+    release_id = archive.release_id_for_urls([url])
+    return archive.release_field(release_id, "first_seen") if release_id is not None else None
 
 
 def _listed(config: Config, site: Site, since: date | None, client: Fetcher) -> list:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import threading
 from datetime import datetime, timezone
+from importlib.metadata import version
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -25,6 +26,14 @@ from warcio.warcwriter import WARCWriter
 
 DEFAULT_MAX_BYTES = 100_000_000
 _DROPPED = {"transfer-encoding", "content-length"}
+
+
+def warcinfo(is_part_of: str, description: str, **fields: str) -> dict[str, str]:
+    """The fields of a ``warcinfo`` record this software writes (a run's files, an export): who
+    wrote it, in which format, what it is part of, then ``fields`` and the ``description``."""
+    return {"software": f"iom-archive {version('iom-archive')} (warcio)", "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "isPartOf": is_part_of, **fields, "description": description}
 
 
 def warc_dir(archive_path: str | Path) -> Path:

@@ -6,7 +6,6 @@ import json
 import os
 import socket
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
 import click
@@ -16,7 +15,7 @@ from archive.errors import ArchiveError, ExitCode, UsageError
 from archive.export import export as write_rows
 from archive.export import export_to_file, write_binary_file
 from archive.export_warc import WarcExport, write_warc
-from archive.warcs import warc_dir
+from archive.warcs import warc_dir, warcinfo
 from archive.serve import metadata as browse
 from archive.status import status_text
 from scraper.cli.options import (
@@ -172,12 +171,9 @@ def _export_warc(conn, path, rows, output, bom, selection: dict) -> None:
         raise UsageError("a WARC file is binary: give --output FILE.warc.gz, or redirect standard output")
     chosen = ", ".join(f"{key} {', '.join(value) if isinstance(value, tuple) else value}"
                        for key, value in selection.items() if value)
-    info = {"software": f"iom-archive {version('iom-archive')} (warcio)", "format": "WARC File Format 1.1",
-            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "isPartOf": Path(path).name,
-            "description": "IOM country-office press releases exported from an iom-archive archive"
-                           + (f" ({chosen})" if chosen else "") + ": each page as captured, then a metadata record "
-                           "(application/json) of what was read from it"}
+    info = warcinfo(Path(path).name, "IOM country-office press releases exported from an iom-archive archive"
+                    + (f" ({chosen})" if chosen else "") + ": each page as captured, then a metadata record "
+                    "(application/json) of what was read from it")
 
     def write(out) -> WarcExport:
         return write_warc(rows, out, lambda release: queries.release_pages(conn, release),

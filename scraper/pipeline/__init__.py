@@ -19,14 +19,13 @@ import contextlib
 import time
 from dataclasses import asdict
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
 
 import httpx
 
 from archive.lock import ArchiveLock
 from archive.store import Archive
-from archive.warcs import WarcRecorder, warc_dir
+from archive.warcs import WarcRecorder, warc_dir, warcinfo
 from scraper.config import Config
 from scraper.dedupe.identity import Deduplicator
 from scraper.extract.bounds import check_bounds
@@ -114,11 +113,10 @@ def warc_recorder(config: Config, archive_path: str | Path, part: str):
     default), else nothing."""
     if not config.warc:
         return contextlib.nullcontext()
-    info = {"software": f"iom-archive {version('iom-archive')} (warcio)", "format": "WARC File Format 1.1",
-            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "isPartOf": f"{Path(archive_path).name} {part}", "http-header-user-agent": config.user_agent,
-            "robots": "obey" if config.obey_robots else "ignore",
-            "description": "IOM country-office press releases: " + ", ".join(s.base_url for s in config.sites)}
+    info = warcinfo(f"{Path(archive_path).name} {part}",
+                    "IOM country-office press releases: " + ", ".join(s.base_url for s in config.sites),
+                    **{"http-header-user-agent": config.user_agent,
+                       "robots": "obey" if config.obey_robots else "ignore"})
     return WarcRecorder(warc_dir(archive_path), info, max_bytes=config.warc_max_mb * 1_000_000)
 
 

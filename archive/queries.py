@@ -11,7 +11,7 @@ import json
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import quote
 
 from archive.errors import ArchiveError, ArchiveMissing
@@ -155,13 +155,13 @@ def export_rows(conn: sqlite3.Connection, **filters: Any) -> Iterator[dict[str, 
         yield dict(row)
 
 
-def release_pages(conn: sqlite3.Connection, release_id: int) -> list[dict[str, Any]]:
-    """The stored pages a release was read from, with where each is kept (WARC record or ``raw_html``)."""
+def release_pages(conn: sqlite3.Connection) -> Callable[[int], list[dict[str, Any]]]:
+    """A reader of the stored pages a release was read from (release id -> rows), with where each is
+    kept (WARC record or ``raw_html``; an archive older than WARC capture has ``raw_html`` only)."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(pages)")}
     warc = "warc_file, warc_offset" if "warc_file" in columns else "NULL AS warc_file, NULL AS warc_offset"
-    return [dict(row) for row in conn.execute(
-        f"SELECT url, fetched_at, status, content_type, raw_html, {warc} FROM pages WHERE release_id = ? ORDER BY url",
-        [release_id])]
+    sql = f"SELECT url, fetched_at, status, content_type, raw_html, {warc} FROM pages WHERE release_id = ? ORDER BY url"
+    return lambda release_id: [dict(row) for row in conn.execute(sql, [release_id])]
 
 
 def release_url_list(conn: sqlite3.Connection, release_id: int) -> list[str]:

@@ -199,8 +199,9 @@ class Archive:
     def url_state(self, url: str) -> dict[str, Any] | None:
         """What the archive knows of a URL: ``release_id``, the release's ``modified_time`` and its stored
         page's validators."""
-        row = self.db.execute("SELECT release_id FROM release_urls WHERE url = ?", [url]).fetchone()
-        release_id = row[0] if row else None
+        row = self.db.execute("SELECT u.release_id, r.modified_time FROM release_urls u JOIN releases r "
+                              "ON r.id = u.release_id WHERE u.url = ?", [url]).fetchone()
+        release_id, modified = row if row else (None, None)
         pages = list(self.db.query(
             """SELECT url AS page_url, etag, last_modified, fetched_at FROM pages
                WHERE url = ? OR (release_id IS NOT NULL AND release_id = ?)
@@ -209,7 +210,6 @@ class Archive:
         ))
         if release_id is None and not pages:
             return None
-        modified = self.release_field(release_id, "modified_time") if release_id is not None else None
         return {"release_id": release_id, "modified_time": modified,
                 **(pages[0] if pages else {"page_url": None, "etag": None, "last_modified": None, "fetched_at": None})}
 

@@ -176,7 +176,7 @@ def _export_warc(conn, path, rows, output, bom, selection: dict) -> None:
                     "(application/json) of what was read from it")
 
     def write(out) -> WarcExport:
-        return write_warc(rows, out, lambda release: queries.release_pages(conn, release),
+        return write_warc(rows, out, queries.release_pages(conn),
                           lambda release: queries.release_url_list(conn, release), warc_dir(path), info,
                           filename=Path(output).name if output else "export.warc.gz")
     try:

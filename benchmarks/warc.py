@@ -29,27 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import yaml  # noqa: E402
-
 from archive.warcs import warc_dir  # noqa: E402
 from scraper import pipeline  # noqa: E402
 from scraper.config import load_config  # noqa: E402
 from scraper.pipeline.imports import import_warcs  # noqa: E402
 from support.fixture_server import FIXTURES, FixtureServer  # noqa: E402
-from support.helpers import KAZAKHSTAN, query  # noqa: E402
-
-
-def write_config(directory: Path, kazakhstan: str, global_site: str, warc: bool) -> Path:
-    config = {
-        "archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5, "warc": warc,
-        "sites": [
-            {"key": "kazakhstan", "base_url": kazakhstan, "languages": {"en": "", "ru": "/ru", "kk": "/kk"}},
-            {"key": "global", "base_url": global_site, "languages": {"en": ""}},
-        ],
-    }
-    path = directory / "config.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
+from support.helpers import KAZAKHSTAN, query, write_two_site_config  # noqa: E402
 
 
 def size(path: Path) -> int:
@@ -59,7 +44,7 @@ def size(path: Path) -> int:
 
 
 def first_run(directory: Path, kz: str, gl: str, warc: bool) -> dict:
-    config_path = write_config(directory, kz, gl, warc)
+    config_path = write_two_site_config(directory, kz, gl, warc=warc)
     started = time.perf_counter()
     report = pipeline.run(load_config(config_path), directory / "archive.db", pipeline.RunOptions())
     seconds = time.perf_counter() - started
@@ -97,7 +82,7 @@ def main() -> None:
             files = sorted(warc_dir(captured["directory"] / "archive.db").glob("*.warc.gz"))
             target = scratch / f"import-{n}"
             target.mkdir()
-            imports.append(import_run(target, write_config(target, kz.base_url, gl.base_url, warc=False), files))
+            imports.append(import_run(target, write_two_site_config(target, kz.base_url, gl.base_url, warc=False), files))
 
     def median(rows: list[dict], key: str) -> float:
         return statistics.median(row[key] for row in rows)

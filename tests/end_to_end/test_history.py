@@ -8,27 +8,13 @@ import sqlite3
 import pytest
 import yaml
 
-from support.helpers import FIXTURES, KAZAKHSTAN, expected_body, load_golden, query, scrape
+from support.helpers import FIXTURES, KAZAKHSTAN, expected_body, load_golden, query, scrape, write_two_site_config
 
 from support.fixture_server import FixtureServer
 
 TODAY = load_golden()["releases"]
 TOMORROW = yaml.safe_load((KAZAKHSTAN / "tomorrow.yaml").read_text(encoding="utf-8"))
 GLOBAL = yaml.safe_load((FIXTURES / "global" / "releases.yaml").read_text(encoding="utf-8"))
-
-
-def write_two_site_config(directory, kazakhstan: str, global_site: str):
-    config = {
-        "archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5,
-        "revalidate_per_run": 100, "revalidate_every_days": 0,  # re-check every archived release each run
-        "sites": [
-            {"key": "kazakhstan", "base_url": kazakhstan, "languages": {"en": "", "ru": "/ru", "kk": "/kk"}},
-            {"key": "global", "base_url": global_site, "languages": {"en": ""}},
-        ],
-    }
-    path = directory / "config.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def dump(db) -> dict[str, list[tuple]]:
@@ -50,7 +36,8 @@ def dump(db) -> dict[str, list[tuple]]:
 def history(tmp_path_factory):
     directory = tmp_path_factory.mktemp("history")
     with FixtureServer(KAZAKHSTAN / "site") as kz, FixtureServer(FIXTURES / "global" / "site") as gl:
-        config = write_two_site_config(directory, kz.base_url, gl.base_url)
+        config = write_two_site_config(directory, kz.base_url, gl.base_url,  # re-check every archived release each run
+                                       revalidate_per_run=100, revalidate_every_days=0)
         runs = [scrape("run", "--config", str(config), "--since", "2021-01-01")]
         after_today = dump(directory / "archive.db")
         kz.root = KAZAKHSTAN / "tomorrow"

@@ -9,23 +9,9 @@ import pytest
 import yaml
 
 from support.fixture_server import FixtureServer
-from support.helpers import FIXTURES, KAZAKHSTAN, query, scrape
+from support.helpers import FIXTURES, KAZAKHSTAN, query, scrape, write_two_site_config
 
 TOMORROW = yaml.safe_load((KAZAKHSTAN / "tomorrow.yaml").read_text(encoding="utf-8"))
-
-
-def write_config(directory, kazakhstan: str, global_site: str, **settings):
-    config = {
-        "archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5,
-        "sites": [
-            {"key": "kazakhstan", "base_url": kazakhstan, "languages": {"en": "", "ru": "/ru", "kk": "/kk"}},
-            {"key": "global", "base_url": global_site, "languages": {"en": ""}},
-        ],
-        **settings,
-    }
-    path = directory / "config.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +22,7 @@ def nightly(tmp_path_factory):
     (last run minus ``overlap_days``): every new release of tomorrow is "dated before the window"."""
     directory = tmp_path_factory.mktemp("nightly")
     with FixtureServer(KAZAKHSTAN / "site") as kz, FixtureServer(FIXTURES / "global" / "site") as gl:
-        config = write_config(directory, kz.base_url, gl.base_url)
+        config = write_two_site_config(directory, kz.base_url, gl.base_url)
         runs = [scrape("run", "--config", str(config), "--since", "2021-01-01")]
         kz.root = KAZAKHSTAN / "tomorrow"
         runs.append(scrape("run", "--config", str(config)))
@@ -62,7 +48,7 @@ def test_no_new_release_is_skipped_as_older(nightly):
 
 def test_an_explicit_since_still_leaves_out_new_releases_dated_before_it(tmp_path):
     with FixtureServer(KAZAKHSTAN / "site") as kz, FixtureServer(FIXTURES / "global" / "site") as gl:
-        config = write_config(tmp_path, kz.base_url, gl.base_url)
+        config = write_two_site_config(tmp_path, kz.base_url, gl.base_url)
         assert scrape("run", "--config", str(config), "--since", "2021-01-01").exit_code == 0
         kz.root = KAZAKHSTAN / "tomorrow"
         later = TOMORROW["changed"] + timedelta(days=1)

@@ -24,7 +24,7 @@ import time
 
 import pytest
 from support.fixture_server import FIXTURES, FixtureServer, Served
-from support.helpers import KAZAKHSTAN, query, scrape
+from support.helpers import KAZAKHSTAN, query, scrape, write_two_site_config
 
 TOMORROW = KAZAKHSTAN / "tomorrow"
 GONE_410 = "/news/forum-adoption-separate-law-combating-human-trafficking-republic-kazakhstan-was-held-astana"  # 101
@@ -37,16 +37,15 @@ NEW = ["/news/iom-hands-over-equipment-border-crossing-points-kazakhstan-kyrgyzs
        "/ru/news/v-kostanae-proshel-trening-dlya-sotsialnykh-rabotnikov-po-pomoshchi-postradavshim-ot-torgovli-lyudmi"]
 
 
-def fixture_text(path: str, base: str) -> str:
-    return (TOMORROW / (path.lstrip("/") or "index")).with_suffix(".html").read_text(encoding="utf-8") \
-        .replace("__BASE__", base) if path != "/sitemap.xml" else \
-        (TOMORROW / "sitemap.xml").read_text(encoding="utf-8").replace("__BASE__", base)
+def fixture_text(name: str, base: str) -> str:
+    """A file of tomorrow's site as served (``news/….html``, ``sitemap.xml``)."""
+    return (TOMORROW / name).read_text(encoding="utf-8").replace("__BASE__", base)
 
 
 def sitemap(base: str, gone: list[str], added: list[str]) -> Served:
     """Tomorrow's sitemap without the ``<url>`` entries (and hreflang links) of ``gone``, with entries
     for ``added`` (``<lastmod>`` tomorrow's date)."""
-    text = fixture_text("/sitemap.xml", base)
+    text = fixture_text("sitemap.xml", base)
     for path in gone:
         url = re.escape(base + path)
         text, count = re.subn(rf"\s*<url>\s*<loc>{url}</loc>.*?</url>", "", text, flags=re.DOTALL)
@@ -61,7 +60,7 @@ def night_3(kz: FixtureServer, back: bool = False) -> None:
     """Tomorrow's site with a 410, a redirect to the listing and a moved release (``back``: the 410
     release is online and in the sitemap again)."""
     base = kz.base_url
-    moved_page = fixture_text(MOVED, base).replace(base + MOVED + '"', base + MOVED_TO + '"')
+    moved_page = fixture_text(MOVED.lstrip("/") + ".html", base).replace(base + MOVED + '"', base + MOVED_TO + '"')
     kz.overrides.clear()
     kz.overrides.update({
         "/sitemap.xml": sitemap(base, [TO_LISTING, MOVED] + ([] if back else [GONE_410]), [MOVED_TO]),
@@ -71,17 +70,6 @@ def night_3(kz: FixtureServer, back: bool = False) -> None:
     })
     if not back:
         kz.overrides[GONE_410] = Served(410, "text/html", b"<html><body><h1>Gone</h1></body></html>")
-
-
-def write_config(directory, kazakhstan: str, global_site: str, reverse: bool) -> str:
-    sites = [
-        f"  - key: kazakhstan\n    base_url: {kazakhstan}\n    languages: {{en: '', ru: /ru, kk: /kk}}\n",
-        f"  - key: global\n    base_url: {global_site}\n    languages: {{en: ''}}\n",
-    ]
-    path = directory / "config.yaml"
-    path.write_text("archive: archive.db\nrequest_delay: 0\nretries: 0\ntimeout: 5\nrevalidate_every_days: 7\n"
-                    "sites:\n" + "".join(reversed(sites) if reverse else sites), encoding="utf-8")
-    return str(path)
 
 
 def dump(db) -> dict[str, list[tuple]]:
@@ -118,7 +106,8 @@ def story(db, bases: dict[str, str]) -> dict[str, tuple]:
 def five_nights(directory, reverse: bool) -> dict:
     with FixtureServer(KAZAKHSTAN / "site", validators=True) as kz, \
             FixtureServer(FIXTURES / "global" / "site", validators=True) as gl:
-        config, db = write_config(directory, kz.base_url, gl.base_url, reverse), directory / "archive.db"
+        config = str(write_two_site_config(directory, kz.base_url, gl.base_url, reverse, revalidate_every_days=7))
+        db = directory / "archive.db"
         runs, dumps, statuses = [], [], []
 
         def night(second_apart: bool = False) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from support.helpers import KAZAKHSTAN, expected_body, load_golden, query, scrape, write_config
+from support.helpers import KAZAKHSTAN, copy_archive, expected_body, load_golden, query, scrape, write_config
 from support.fixture_server import FixtureServer
 from scraper.extract import drop_template_blocks, extract
 from scraper.extract.templates import MIN_PAGES, block_key, keys_of_block, learned_template
@@ -152,12 +152,9 @@ def test_reextract_applies_a_fixed_config_without_the_network(tmp_path):
 
 
 def test_reextract_relearns_templates_from_the_stored_pages(redesign_run, tmp_path):
-    import shutil
     import sqlite3
 
-    db = tmp_path / "archive.db"
-    shutil.copy(redesign_run["db"], db)
-    shutil.copytree(redesign_run["db"].with_name("archive.warc"), tmp_path / "archive.warc")  # the pages are there
+    db = copy_archive(redesign_run["db"], tmp_path / "archive.db")  # with its WARC files: the pages are there
     conn = sqlite3.connect(db)
     counts = conn.execute("SELECT * FROM template_blocks ORDER BY 1, 2, 3").fetchall()
     with conn:  # as if the pages had been stored by a version that learned nothing

@@ -106,3 +106,18 @@ def copy_archive(source: Path, target: Path) -> Path:
     if warc_dir(source).is_dir():
         shutil.copytree(warc_dir(source), warc_dir(target))
     return target
+
+
+def write_two_site_config(directory: Path, kazakhstan: str, global_site: str, reverse: bool = False,
+                          **settings) -> Path:
+    """A config for the Kazakhstan fixture site (en/ru/kk) and the global one (en), no delay or
+    retries unless given; ``reverse`` lists the global site first (which site a run reads first)."""
+    sites = [
+        {"key": "kazakhstan", "base_url": kazakhstan, "languages": {"en": "", "ru": "/ru", "kk": "/kk"}},
+        {"key": "global", "base_url": global_site, "languages": {"en": ""}},
+    ]
+    config = {"archive": "archive.db", "request_delay": 0, "retries": 0, "timeout": 5, **settings,
+              "sites": sites[::-1] if reverse else sites}
+    path = directory / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path

@@ -4,20 +4,27 @@ Highlighting works on the original text (the stemmed index holds only stems): a 
 its stem, for the release's language, is one the query asked for (:func:`archive.search.query.term_variants`),
 or when it starts with a prefix the query gave; in exact-form mode, when it is a word the query
 named. Everything else is escaped.
+
+Fast enough for a page of results (~60 µs a release of 300 words): the text is split once, in C,
+into separators and words; which words match is worked out for all of them at once (their stems
+from the stemmers' per-language cache, set lookups and ``str.startswith`` mapped in C); only the
+~45 words shown are then assembled in Python.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from html import escape as html_escape
-from itertools import islice
+import re
+from itertools import repeat
 
 from markupsafe import Markup
 
 from archive.search.query import DEFAULT_LANGS, exact_words, parse, term_variants
-from archive.search.stemmers import TOKEN, normalise, stem_token
+from archive.search.stemmers import TOKEN, normalise, stem_token, token_stems
 
 BEFORE, AFTER = 12, 30  # words shown before the first match and after it
+SPLIT = re.compile(f"({TOKEN.pattern})")  # separators and words, alternating: [sep, word, sep, word, …, sep]
 
 
 class Matcher:
@@ -52,6 +59,20 @@ class Matcher:
             known = self._known[key] = self._matches(token, after_hyphen)
         return known
 
+    def candidates(self, words: list[str]) -> list[bool]:
+        """For each normalised word (``normalise``), whether it matches when not written after a hyphen
+        (the same answer as :meth:`matches` with ``after_hyphen=False``)."""
+        lists = [list(map(self.words.__contains__, words))]
+        if not self.exact:
+            stems = token_stems(words, self.lang)
+            lists.append(list(map(self.words.__contains__, stems)))
+        prefixes = tuple(prefix for prefix in self.prefixes if prefix)
+        if prefixes:
+            lists.append(list(map(str.startswith, words, repeat(prefixes))))
+            if not self.exact:
+                lists.append(list(map(str.startswith, stems, repeat(prefixes))))
+        return lists[0] if len(lists) == 1 else list(map(any, zip(*lists)))
+
     def _matches(self, token: str, after_hyphen: bool) -> bool:
         token = normalise(token)
         if self.exact:
@@ -70,42 +91,33 @@ def matcher(search: str, lang: str, exact: bool) -> Matcher:
 
 def snippet(text: str | None, lang: str, search: str = "", exact: bool = False, words: int = BEFORE + AFTER) -> Markup:
     """About ``words`` words of ``text`` from a little before the first match (else from the start)."""
-    text = text or ""
+    parts = SPLIT.split(text or "")
+    tokens = parts[1::2]  # token i is parts[2i + 1], the separator before it parts[2i]
+    if not tokens:
+        return Markup("")
     marker = matcher(search, lang or "", exact) if search else None
-    if marker is not None and not marker:
-        marker = None
-
-    def is_marked(match) -> bool:
-        return marker.matches(match.group(), match.start() > 0 and text[match.start() - 1] == "-")
-
-    # The first match: a scan of the words (C-speed findall, a cached answer per word), then its
-    # position; only the tokens up to the end of the window are located (not the whole body).
+    marked: list[bool] = []
     first = None
-    if marker is not None:
-        scanned = TOKEN.findall(text)
+    if marker:
+        candidates = marker.candidates(normalise(" ".join(tokens)).split(" "))
+
+        def is_marked(index: int) -> bool:  # a word written after a hyphen: checked again (Kazakh endings)
+            return candidates[index] and (not parts[2 * index].endswith("-") or marker.matches(tokens[index], True))
+
         candidate = 0
-        while first is None:
-            candidate = next((index for index in range(candidate, len(scanned))
-                              if marker.matches(scanned[index], False)), None)
-            if candidate is None:
-                break
-            located = next(islice(TOKEN.finditer(text), candidate, None))
-            if is_marked(located):  # the same answer for a word written after a hyphen (Kazakh endings)
+        while first is None and True in candidates[candidate:]:
+            candidate = candidates.index(True, candidate)
+            if is_marked(candidate):
                 first = candidate
             candidate += 1
     start = max(0, first - BEFORE) if first is not None else 0
-    found = list(islice(TOKEN.finditer(text), start + words + 1))
-    if not found:
-        return Markup("")
-    end = min(len(found), start + words)
-    pieces = ["…" if start > 0 else ""]  # plain strings, escaped here (one Markup at the end: pages show 100)
-    position = found[start].start()
+    end = min(len(tokens), start + words)
+    pieces = ["…" if start > 0 else html_escape(parts[0])]  # plain strings, escaped here (one Markup at the end: pages show 50)
     for index in range(start, end):
-        match = found[index]
-        pieces.append(html_escape(text[position:match.start()]))
-        word = html_escape(match.group())
-        marked = index == first or (first is not None and index > first and is_marked(match))
-        pieces.append(f"<mark>{word}</mark>" if marked else word)
-        position = match.end()
-    pieces.append("…" if end < len(found) else html_escape(text[position:]))
+        if index > start:
+            pieces.append(html_escape(parts[2 * index]))
+        word = tokens[index]  # letters and digits only: nothing to escape
+        pieces.append(f"<mark>{word}</mark>" if index == first or (first is not None and index > first
+                                                                   and is_marked(index)) else word)
+    pieces.append("…" if end < len(tokens) else html_escape(parts[2 * end]))
     return Markup("".join(pieces))

@@ -111,13 +111,18 @@ def stems(text: str, lang: str) -> list[str]:
     """The stems of ``text``'s words, in order, as a release of ``lang`` is indexed (the same as
     :func:`stem_token` over :func:`tokens`, faster: one regex pass, and a cache of stems per language
     looked up in C with ``map``)."""
-    cache = _caches.setdefault(lang, {})
-    if len(cache) > _CACHE_LIMIT:
-        cache.clear()
     text = normalise(text)
     if "-" in text or "‐" in text or "‑" in text or "–" in text:
         text = _drop_hyphenated_endings(text, lang)
-    words = TOKEN.findall(text)
+    return token_stems(TOKEN.findall(text), lang)
+
+
+def token_stems(words: list[str], lang: str) -> list[str]:
+    """The stems of normalised tokens (none written after a hyphen) of a release of ``lang``, from the
+    cache of stems per language (looked up in C with ``map``; a word met for the first time is stemmed)."""
+    cache = _caches.setdefault(lang, {})
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
     found = list(map(cache.get, words))
     if None in found:
         for index, stemmed in enumerate(found):

@@ -23,6 +23,7 @@ import contextvars
 import os
 import re
 import sqlite3
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
 from archive.search.query import quote_hyphenated
@@ -40,11 +41,14 @@ CURRENT_REQUEST: contextvars.ContextVar[dict | None] = contextvars.ContextVar("i
 
 
 def current_args() -> dict[str, str]:
-    """The query-string arguments of the request being served (first value of each), else {}."""
+    """The query-string arguments of the request being served (the last value of a repeated one), else {}."""
     scope = CURRENT_REQUEST.get()
-    if not scope:
-        return {}
-    return dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+    return dict(_args(scope.get("query_string", b""))) if scope else {}
+
+
+@lru_cache(maxsize=64)
+def _args(query_string: bytes) -> tuple[tuple[str, str], ...]:  # render_cell asks for every cell of a page
+    return tuple(dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)).items())
 
 
 def current_path() -> str:

@@ -177,10 +177,12 @@ def _link_target(row_keys, row, column: str, table: str | None, query: str | Non
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    parts = guard.current_path().strip("/").split("/")
+    if table in RELEASE_TABLES and parts[-1].split(".")[0] == table and guard.current_args().get("_table") != "rows":
+        return None  # the table page of a release table shows the results list: Datasette's cells are not displayed
     keys = row.keys() if hasattr(row, "keys") else ()
     query = None
     if table is None:
-        parts = guard.current_path().strip("/").split("/")
         query = parts[1] if len(parts) == 2 and parts[0] == database else None
     target = None if value is None else _link_target(keys, row, column, table, query)
     long_text = column in results.BODY_COLUMNS and isinstance(value, str) and len(value) > 300
@@ -193,8 +195,6 @@ def render_cell(row, value, column, table, database, datasette):
         if target is not None:
             return Markup('<a href="{}">{}</a>').format(release_path(datasette, database, target), value)
         args = guard.current_args()
-        if table in RELEASE_TABLES and args.get("_table") != "rows":
-            return None  # the results list shows its own snippets; these cells are not displayed
         lang_column = "translation_lang" if column == "translation_body" else "lang"
         return results.short_cell(value, row[lang_column] if lang_column in keys else "",
                                   args.get("_search", ""), args.get("_searchmode") == "raw")

@@ -11,6 +11,8 @@ nothing is rebuilt). Releases get ~300 words of Zipf-distributed synthetic
 vocabulary per language, with the real inflected forms of a few dozen topical words (миграция/миграции/
 миграцию, мигранттар/мигранттарға, migrant/migrants …) mixed in at realistic rates. Figures printed:
 
+* ``--rebuild N``: the stemmed index of the archive rebuilt in place N times with FTS5's default
+  settings and with archive.search.index's bulk ones, in turn (releases per second, and the ratio);
 * build (a new archive only): releases per second inserted with both indexes maintained by their
   triggers (the real write path), and the stemmed index alone rebuilt from ``releases`` (what
   migration 3 does);
@@ -295,6 +297,22 @@ def prepared_archive(cache: Path, size: int) -> tuple[Path, str]:
     return path, done
 
 
+def measure_rebuild(path: Path, passes: int) -> dict[str, list[float]]:
+    """Releases per second of the stemmed index rebuilt in place (what an archive does when the stemmers
+    change), with FTS5's default settings and with the bulk ones of archive.search.index, in turn."""
+    rates: dict[str, list[float]] = {}
+    archive = Archive(path)
+    count = archive.db.execute("SELECT count(*) FROM releases").fetchone()[0]
+    for _ in range(passes):
+        for label, settings in (("FTS5 defaults", ()), ("bulk settings", stemmed_index.BULK_SETTINGS)):
+            started = time.perf_counter()
+            with archive.db.atomic():
+                stemmed_index.rebuild(archive.db, settings=settings)
+            rates.setdefault(label, []).append(count / (time.perf_counter() - started))
+    archive.close()
+    return rates
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Search latency and index build rate on synthetic archives.")
     parser.add_argument("--releases", default="100000,1000000", help="archive sizes, comma-separated")
@@ -303,10 +321,19 @@ def main() -> None:
                         help="where the built archives are kept and found again")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP requests to scrape serve")
     parser.add_argument("--no-stock", action="store_true", help="skip Datasette's own table-view SQL")
+    parser.add_argument("--rebuild", type=int, default=0, metavar="PASSES",
+                        help="first rebuild the stemmed index PASSES times with FTS5's defaults and with the bulk "
+                             "settings, in turn (1M: ~15 min a rebuild)")
     args = parser.parse_args()
     for size in [int(s) for s in args.releases.split(",")]:
         path, done = prepared_archive(args.cache, size)
         print(f"\n{size:,} releases: {path} ({path.stat().st_size / 1e6:,.0f} MB), {done}")
+        if args.rebuild:
+            rates = measure_rebuild(path, args.rebuild)
+            ratio = statistics.median(rates["bulk settings"]) / statistics.median(rates["FTS5 defaults"])
+            print("  stemmed index rebuilt: " + "; ".join(
+                f"{label} {statistics.median(values):,.0f} releases/s ({', '.join(f'{v:,.0f}' for v in values)})"
+                for label, values in rates.items()) + f"; bulk / defaults {ratio:.2f}x", flush=True)
         load_s, sql = measure_sql(path, args.repeat, stock=not args.no_stock)
         print(f"  per-release columns read in {load_s:.2f} s (once, and again after the archive changes)")
         http_first, http = (None, {}) if args.no_http else measure_http(path, max(1, args.repeat // 3))

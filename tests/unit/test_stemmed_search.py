@@ -106,6 +106,25 @@ def test_the_index_is_rebuilt_when_the_stemmers_change(archive, tmp_path, monkey
         assert index.integrity_problems(reopened.db) == []
 
 
+def test_a_rebuild_with_bulk_settings_is_the_index_fts5_defaults_build_and_restores_them(archive):
+    def contents():
+        return archive.db.execute(f"SELECT rowid, title, body, attachments FROM [{index.TABLE}] ORDER BY rowid").fetchall()
+
+    def settings():
+        return dict(archive.db.execute(f"SELECT k, v FROM [{index.TABLE}_config] WHERE k != 'version'").fetchall())
+
+    with archive.db.atomic():
+        index.rebuild(archive.db, settings=())
+    built_by_defaults = contents(), {text: search(archive, text) for text in ("миграция", "көші-қон", "migrat*")}
+    with archive.db.atomic():
+        assert index.rebuild(archive.db) == len(RELEASES)
+    assert (contents(), {text: search(archive, text) for text in built_by_defaults[1]}) == built_by_defaults
+    assert settings() == dict(index.WRITE_SETTINGS)  # a night's writes are merged as FTS5 does by default
+    assert index.integrity_problems(archive.db) == []
+    archive.db.execute("UPDATE releases SET body = 'Новая миграция' WHERE id = 2")  # and writes still index
+    assert search(archive, "миграция") == {1, 2}
+
+
 def test_an_archive_of_schema_2_gets_the_index_of_its_releases(archive, tmp_path):
     path = tmp_path / "archive.db"
     archive.close()

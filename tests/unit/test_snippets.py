@@ -70,6 +70,11 @@ AWKWARD = [
     ("en", "migrants"),
     ("ru", " ".join(["слово"] * 30 + ["миграции"] + ["ещё"] * 40)),
     ("en", " ".join(f"w{number}" for number in range(200)) + " trafficking end."),
+    # long texts: the match far in, and not at all
+    *[("ru", " ".join(["слово"] * count) + " миграции, " + " ".join(["ещё"] * 60) + " миграция.")
+      for count in (320, 330, 340, 1320, 1333, 1345, 6000)],
+    ("en", "word " * 5000),
+    ("kk", ("сөз " * 2000) + "ХКҰ-ның көші-қон\n" + "сөз" * 3000),  # one long word without a space
 ]
 
 SEARCHES = {

@@ -27,10 +27,12 @@ to the hooks of the same request.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import os
 import re
 import sqlite3
+import threading
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,8 +131,42 @@ def load_columns(conn: sqlite3.Connection) -> ranked.Columns:
     return ranked.Columns.from_rows(conn.execute(ranked.SQL))
 
 
+def _stamp_of(db) -> tuple | None:
+    return None if db.is_memory or not db.is_mutable else _stamp(db.path)
+
+
+_preloads: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> Future of (stamp, Columns)
+
+
+def preload(db) -> concurrent.futures.Future:
+    """Start reading the columns of ``db`` in a thread of its own (``scrape serve``, while the server
+    starts: a million releases take seconds), so the first search need not; it waits for this instead."""
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    _preloads[db] = future
+
+    def read() -> None:
+        try:
+            stamp = _stamp_of(db)
+            conn = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                future.set_result((stamp, load_columns(conn)))
+            finally:
+                conn.close()
+        except BaseException as exc:  # noqa: BLE001 (the first search reads them itself, and says what is wrong)
+            future.set_exception(exc)
+
+    threading.Thread(target=read, name=f"iom-columns-{db.name}", daemon=True).start()
+    return future
+
+
 async def columns_of(db) -> ranked.Columns:
-    stamp = None if db.is_memory or not db.is_mutable else _stamp(db.path)
+    pending = _preloads.pop(db, None)
+    if pending is not None:
+        try:
+            _columns.setdefault(db, await asyncio.wrap_future(pending))
+        except Exception:  # noqa: BLE001
+            pass
+    stamp = _stamp_of(db)
     kept = _columns.get(db)
     if kept and (kept[0] == stamp or not db.is_mutable):
         return kept[1]

@@ -17,6 +17,7 @@ from archive.export import export_to_file, write_binary_file
 from archive.export_warc import WarcExport, write_warc
 from archive.warcs import warc_dir, warcinfo
 from archive.serve import metadata as browse
+from archive.serve import searchpage
 from archive.status import status_text
 from scraper.cli.options import (
     Group,
@@ -244,6 +245,7 @@ def serve(config_path, archive_override, host, port, immutable, get_path, print_
     import uvicorn
 
     sock = listening_socket(host, port)
+    searchpage.preload(datasette.get_database(browse.database_name(path)))  # the first search need not wait
     name = browse.database_name(path)
     shown_port = sock.getsockname()[1]
     click.echo(f"Serving {path} {'immutable' if immutable else 'read-only'} at "

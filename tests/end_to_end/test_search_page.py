@@ -223,3 +223,18 @@ def test_a_new_release_is_found_without_a_restart(ds, archive):
     assert after["count"] == before + 1
     newest = max(after["ids"]) if after["ids"] else None
     assert after["ids"][0] == newest  # dated 2030: first
+
+
+def test_columns_read_while_the_server_starts_serve_the_first_search(archive, monkeypatch):
+    """``scrape serve`` reads the per-release columns in a thread as it starts (a million releases take
+    seconds): the first search uses them, not a second read, and shows what it would have shown."""
+    from archive.serve import searchpage
+
+    expected = page_of(make_datasette(archive), "/archive/releases?_search=migrants")
+    served = make_datasette(archive)
+    reads = []
+    real = searchpage.load_columns
+    monkeypatch.setattr(searchpage, "load_columns", lambda conn: reads.append(1) or real(conn))
+    searchpage.preload(served.get_database("archive")).result(timeout=30)
+    found = page_of(served, "/archive/releases?_search=migrants")
+    assert len(reads) == 1 and (found["count"], found["ids"]) == (expected["count"], expected["ids"])

@@ -258,6 +258,29 @@ def _matches(conn: sqlite3.Connection, fts_table: str, search: str, raw: bool) -
     return np.fromstring(found, dtype=np.int64, sep=",")  # parsed in C: 8x map(int) at 250,000 matches
 
 
+#: The matches of the last searches (per database, its file's stamp, index and query): a facet clicked,
+#: the next page or the translations grouped search again what was just searched. Small: a search
+#: asked again after a few others reads the index again.
+RECENT_SEARCHES = 8
+_recent: dict[tuple, np.ndarray] = {}
+
+
+async def matches_of(db, fts_table: str, search: str, raw: bool) -> np.ndarray | None:
+    """The rowids the index matches for the search (None: FTS5 rejects the query), from
+    :data:`_recent` when the archive has not changed since it was searched."""
+    key = (id(db), db.name, _stamp_of(db), fts_table, search, raw)
+    found = _recent.pop(key, None)
+    if found is None:
+        found = await db.execute_fn(lambda conn: _matches(conn, fts_table, search, raw))
+        if found is None:
+            return None
+        found.setflags(write=False)  # shared by the requests that ask it again
+    _recent[key] = found  # the most recent last
+    while len(_recent) > RECENT_SEARCHES:
+        del _recent[next(iter(_recent))]
+    return found
+
+
 async def prepare(datasette, scope: dict, pairs: list[tuple[str, str]], database: str,
                   table: str) -> tuple[dict, Prepared] | None:
     """The scope Datasette gets and the prepared page, for a results page this module serves; else None."""
@@ -291,7 +314,7 @@ async def prepare(datasette, scope: dict, pairs: list[tuple[str, str]], database
         if key is None:
             return None
         after, offset = key
-    found = await db.execute_fn(lambda conn: _matches(conn, fts_table, search, raw))
+    found = await matches_of(db, fts_table, search, raw)
     if found is None:
         return None
     kept = ranked.keep(columns, found, filters)

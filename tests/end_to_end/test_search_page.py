@@ -238,3 +238,26 @@ def test_columns_read_while_the_server_starts_serve_the_first_search(archive, mo
     searchpage.preload(served.get_database("archive")).result(timeout=30)
     found = page_of(served, "/archive/releases?_search=migrants")
     assert len(reads) == 1 and (found["count"], found["ids"]) == (expected["count"], expected["ids"])
+
+
+def test_a_search_asked_again_reuses_its_matches_until_the_archive_changes(archive, monkeypatch):
+    """A facet clicked or the next page searches again what was just searched: the index is read
+    once, and again after the archive changes (or after RECENT_SEARCHES other searches)."""
+    from archive.serve import searchpage
+
+    served = make_datasette(archive)
+    reads = []
+    real = searchpage._matches
+    monkeypatch.setattr(searchpage, "_matches", lambda *a: reads.append(a[2]) or real(*a))
+    first = page_of(served, "/archive/releases?_search=migration")
+    by_lang = page_of(served, "/archive/releases?_search=migration&lang=en")
+    assert reads == ["migration"] and by_lang["count"] == first["count"]  # every match is English
+    for other in ["border", "climate", "labour", "health", "workers", "migrants", "migrant", "шекара"]:
+        page_of(served, f"/archive/releases?_search={quote(other)}")
+    page_of(served, "/archive/releases?_search=migration")
+    assert reads.count("migration") == 2  # eight other searches later: read again
+    with Archive(archive) as store:
+        with store.db.atomic():
+            store.db.execute("UPDATE releases SET body = body || ' migration' WHERE id = 2")  # a Russian release
+    after = page_of(served, "/archive/releases?_search=migration")
+    assert reads.count("migration") == 3 and after["count"] == first["count"] + 1

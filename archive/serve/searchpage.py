@@ -13,7 +13,7 @@ date, count, each facet): ~150-200 ms each for a word in 7% of a million release
    the ``published_date`` index (schema 10) and again when the archive file changes;
 3. a page lists :data:`RESULTS_PAGE_SIZE` results unless ``_size`` says otherwise;
 4. Datasette then renders the page as usual for the request without ``_search`` and with
-   ``id in (<the page's ids>)`` as its filter (``filters_from_request``), ``_nocount``,
+   ``id in (<the page's ids>)`` as its only filter (``filters_from_request``), ``_nocount``,
    ``_nofacet`` and only the columns the results list shows (``_col``); the plugin's
    ``extra_template_vars`` give the template the count, the facets, the
    next page and every link as they are for the request as asked (:func:`template_overrides`).
@@ -47,6 +47,7 @@ from datasette.utils import (
     tilde_decode,
     tilde_encode,
 )
+from datasette.filters import Filters
 from datasette.utils.asgi import Request
 
 from archive.search import ranked
@@ -56,7 +57,7 @@ EXACT_INDEX = "releases_fts"
 TABLES = ("releases", "releases_unique")
 #: Arguments the fast page handles (any other sends the request to Datasette's table view).
 OWN_ARGS = {"_search", "_searchmode", "_fts_table", "_next", "_size", "_facet_size", "_translations", "_sort_desc",
-            "_context"}
+            "_context", "_trace"}
 FILTER_ARGS = {**{column: column for column in ranked.CODED}, "published_date__startswith": "year",
                "tags__arraycontains": "tags"}
 REMOVED = ("_search", "_searchmode", "_fts_table", "_next")
@@ -331,7 +332,10 @@ async def prepare(datasette, scope: dict, pairs: list[tuple[str, str]], database
     prepared = Prepared(database, table, scope, search, len(kept), [int(i) for i in ids], next_token,
                         [(config, ranked.facet_counts(columns, kept, config["kind"])) for config in configs],
                         facet_size, fts_table, raw, [(k, v) for k, v in pairs if k in FILTER_ARGS], size)
-    served = [(key, value) for key, value in pairs if key not in REMOVED] + [("_nocount", "1"), ("_nofacet", "1")]
+    # The filters are applied (the page's ids passed them): given to Datasette as well, SQLite would look up
+    # every release of the site or language (its index) instead of the page's 50 ids.
+    served = [(key, value) for key, value in pairs if key not in REMOVED and key not in FILTER_ARGS]
+    served += [("_nocount", "1"), ("_nofacet", "1")]
     served += [("_col", column) for column in (("id",) if table == "releases_unique" else ()) + SHOWN]  # a view has no pk
     return {**scope, "query_string": urlencode(served).encode("latin-1")}, prepared
 
@@ -384,7 +388,13 @@ def template_overrides(datasette, prepared: Prepared, renderers: list[str]) -> d
     url_csv = datasette.urls.path(path_with_format(request=request, format="csv", extra_qs={"_size": "max"}))
     sql, params = prepared.equivalent_sql()
     facets = _facet_results(datasette, request, prepared)
+    filters = Filters(sorted(prepared.filters), datasette.table_metadata(prepared.database, prepared.table).get(
+        "units", {}))
     return {
+        "filters": filters,
+        "human_description_en": " ".join(part for part in (
+            filters.human_description_en(extra=[f'search matches "{prepared.search}"']),
+            f"sorted by {SORT} descending") if part),
         "request": request,
         "query": {"sql": sql, "params": params},
         "search": prepared.search,

@@ -66,7 +66,7 @@ def get(ds, path: str):
 
 def page_of(ds, path: str) -> dict:
     text = get(ds, path).text
-    count = re.search(r"<h3>([\d,]+) rows?", text)
+    count = re.search(r"<h3>([\d,]+) rows?\s*(.*?)\s*</h3>", text, re.S)
     facets = {}
     for name, body in re.findall(r'<div class="facet-info [^"]*" id="[^"]*" data-column="([^"]+)">(.*?)</ul>',
                                  text, re.S):
@@ -80,6 +80,9 @@ def page_of(ds, path: str) -> dict:
     following = re.search(r'<p><a href="([^"]+)">Next page</a></p>', text)
     return {
         "count": int(count[1].replace(",", "")) if count else None,
+        "description": html.unescape(count[2]) if count else None,
+        "filter_values": [html.unescape(v) for v in re.findall(r'name="_filter_value_\d+" class="filter-value" '
+                                                                 r'value="([^"]*)"', text)],
         "ids": [int(i) for i in re.findall(r'<div class="iom-title"><a href="/archive/release/(\d+)"', text)],
         "facets": facets,
         "next": html.unescape(following[1]) if following else None,
@@ -94,7 +97,8 @@ def json_of(ds, path: str) -> dict:
     for facet in data["facet_results"].values():
         facets[facet["name"]] = [(str(v["label"]) if v["label"] or not v["selected"] else "-",  # as the template shows
                                   v["count"], v["toggle_url"], v["selected"]) for v in facet["results"]]
-    return {"count": data["filtered_table_rows_count"], "ids": [row["id"] for row in data["rows"]],
+    return {"count": data["filtered_table_rows_count"], "description": data["human_description_en"],
+            "ids": [row["id"] for row in data["rows"]],
             "facets": facets, "next": data["next_url"], "timed_out": data.get("facets_timed_out")}
 
 
@@ -136,6 +140,8 @@ def test_results_page_is_datasettes_page(ds, archive, table, search, extra):
     path = f"/archive/{table}?_search={quote(search)}{extra}&_size=7"
     fast, slow = page_of(ds, path), json_of(ds, path)
     assert fast["count"] == slow["count"]
+    assert fast["description"] == slow["description"] or slow["count"] == 0  # "where search matches …, lang = …"
+    assert sorted(fast["filter_values"]) == sorted(value for key, value in parse_qsl(extra) if not key.startswith("_"))
     assert not slow["timed_out"]
     assert set(fast["facets"]) == set(slow["facets"]) or slow["count"] == 0
     for name, values in slow["facets"].items():

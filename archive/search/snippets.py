@@ -59,9 +59,9 @@ class Matcher:
             known = self._known[key] = self._matches(token, after_hyphen)
         return known
 
-    def candidates(self, words: list[str]) -> list[bool]:
-        """For each normalised word (``normalise``), whether it matches when not written after a hyphen
-        (the same answer as :meth:`matches` with ``after_hyphen=False``)."""
+    def candidates(self, words: list[str]) -> "Candidates":
+        """Which normalised words (``normalise``) match when not written after a hyphen (the same
+        answer as :meth:`matches` with ``after_hyphen=False``), worked out for all of them in C."""
         lists = [list(map(self.words.__contains__, words))]
         if not self.exact:
             stems = token_stems(words, self.lang)
@@ -71,7 +71,7 @@ class Matcher:
             lists.append(list(map(str.startswith, words, repeat(prefixes))))
             if not self.exact:
                 lists.append(list(map(str.startswith, stems, repeat(prefixes))))
-        return lists[0] if len(lists) == 1 else list(map(any, zip(*lists)))
+        return Candidates(lists)
 
     def _matches(self, token: str, after_hyphen: bool) -> bool:
         token = normalise(token)
@@ -81,6 +81,27 @@ class Matcher:
             forms = (token, stem_token(token, self.lang, after_hyphen) or "")
         return any(form in self.words for form in forms) or any(
             form.startswith(prefix) for form in forms for prefix in self.prefixes if prefix)
+
+
+class Candidates:
+    """The words that may match, as lists of booleans (one per way to match: the word, its stem, a prefix
+    of either): each is searched with ``list.index``, in C, rather than combined word by word."""
+
+    def __init__(self, lists: list[list[bool]]):
+        self.lists = lists
+
+    def __getitem__(self, index: int) -> bool:
+        return any(found[index] for found in self.lists)
+
+    def next(self, start: int, stop: int) -> int | None:
+        """The first candidate at ``start`` or after, before ``stop``; else None."""
+        found = None
+        for hits in self.lists:
+            try:
+                found = hits.index(True, start, stop if found is None else found)
+            except ValueError:
+                continue
+        return found
 
 
 @lru_cache(maxsize=256)
@@ -96,27 +117,30 @@ def snippet(text: str | None, lang: str, search: str = "", exact: bool = False, 
     if not tokens:
         return Markup("")
     marker = matcher(search, lang or "", exact) if search else None
-    first = None
+    first, marked = None, []
     if marker:
         candidates = marker.candidates(normalise(" ".join(tokens)).split(" "))
 
         def is_marked(index: int) -> bool:  # a word written after a hyphen: checked again (Kazakh endings)
-            return candidates[index] and (not parts[2 * index].endswith("-") or marker.matches(tokens[index], True))
+            return not parts[2 * index].endswith("-") or marker.matches(tokens[index], True)
 
-        candidate = 0
-        while first is None and True in candidates[candidate:]:
-            candidate = candidates.index(True, candidate)
-            if is_marked(candidate):
-                first = candidate
-            candidate += 1
+        candidate = candidates.next(0, len(tokens))
+        while candidate is not None and not is_marked(candidate):
+            candidate = candidates.next(candidate + 1, len(tokens))
+        first = candidate
     start = max(0, first - BEFORE) if first is not None else 0
     end = min(len(tokens), start + words)
-    pieces = ["…" if start > 0 else _escape(parts[0])]  # plain strings, escaped here (one Markup at the end)
-    for index in range(start, end):
-        if index > start:
-            pieces.append(_escape(parts[2 * index]))
-        word = tokens[index]  # letters and digits only: nothing to escape
-        pieces.append(f"<mark>{word}</mark>" if index == first or (first is not None and index > first
-                                                                   and is_marked(index)) else word)
-    pieces.append("…" if end < len(tokens) else _escape(parts[2 * end]))
-    return Markup("".join(pieces))
+    if first is not None and first < end:  # (a window of fewer than BEFORE words may stop before it)
+        marked = [first]
+        candidate = candidates.next(first + 1, end)
+        while candidate is not None:
+            if is_marked(candidate):
+                marked.append(candidate)
+            candidate = candidates.next(candidate + 1, end)
+    shown = parts[2 * start + 1:2 * end]  # word, separator, word, …, word: the separators escaped
+    shown[1::2] = map(_escape, shown[1::2])  # (words are letters and digits: nothing to escape)
+    for index in marked:
+        shown[2 * (index - start)] = f"<mark>{shown[2 * (index - start)]}</mark>"
+    head = "…" if start > 0 else _escape(parts[0])
+    tail = "…" if end < len(tokens) else _escape(parts[2 * end])
+    return Markup(head + "".join(shown) + tail)

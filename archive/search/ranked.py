@@ -208,8 +208,9 @@ def facet_counts(columns: Columns, ids: np.ndarray, facet: str) -> list[tuple[ob
         years = years[years >= 0]
         if not len(years):
             return []
-        distinct, counts = np.unique(years, return_counts=True)
-        return [(f"{year:04d}", int(count)) for year, count in zip(distinct.tolist(), counts.tolist())]
+        first = int(years.min())
+        counts = np.bincount(years - first)  # (a count per year: no sort, unlike np.unique)
+        return [(f"{first + offset:04d}", count) for offset, count in enumerate(counts.tolist()) if count]
     if facet == "tags":
         codes, values = columns.tag_codes_of(ids), columns.tags
     else:

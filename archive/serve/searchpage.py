@@ -7,10 +7,12 @@ date, count, each facet): ~150-200 ms each for a word in 7% of a million release
 (:func:`prepare`, called by the plugin's ``asgi_wrapper`` before Datasette sees the request):
 
 1. the matches are read from the full-text index alone (``select group_concat(rowid) … match
-   escape_fts(?)``, the connection's own ``escape_fts``: the same query the search box makes);
+   escape_fts(?)``, the connection's own ``escape_fts``: the same query the search box makes), and
+   kept for the last :data:`RECENT_SEARCHES` searches (a facet clicked or the next page asks again);
 2. filtered, counted, paged (newest first, ties by id, as Datasette's ``_next`` keys continue) and
    faceted in memory with :mod:`archive.search.ranked`, over per-release columns read once from
-   the ``published_date`` index (schema 10) and again when the archive file changes;
+   the ``published_date`` index (schema 10; by ``scrape serve`` as it starts, :func:`preload`) and
+   again when the archive file changes;
 3. a page lists :data:`RESULTS_PAGE_SIZE` results unless ``_size`` says otherwise;
 4. Datasette then renders the page as usual for the request without ``_search`` and with
    ``id in (<the page's ids>)`` as its only filter (``filters_from_request``), ``_nocount``,
@@ -39,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
+from datasette.filters import Filters
 from datasette.utils import (
     path_with_added_args,
     path_with_format,
@@ -47,9 +50,9 @@ from datasette.utils import (
     tilde_decode,
     tilde_encode,
 )
-from datasette.filters import Filters
 from datasette.utils.asgi import Request
 
+from archive.queries import connect_readonly
 from archive.search import ranked
 from archive.serve.names import STEMMED_INDEX
 
@@ -148,7 +151,8 @@ def preload(db) -> concurrent.futures.Future:
     def read() -> None:
         try:
             stamp = _stamp_of(db)
-            conn = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, check_same_thread=False)
+            conn = connect_readonly(db.path)
+            conn.row_factory = None
             try:
                 future.set_result((stamp, load_columns(conn)))
             finally:

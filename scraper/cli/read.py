@@ -245,8 +245,8 @@ def serve(config_path, archive_override, host, port, immutable, get_path, print_
     import uvicorn
 
     sock = listening_socket(host, port)
-    searchpage.preload(datasette.get_database(browse.database_name(path)))  # the first search need not wait
     name = browse.database_name(path)
+    searchpage.preload(datasette.get_database(name))  # the per-release columns, so the first search need not wait
     shown_port = sock.getsockname()[1]
     click.echo(f"Serving {path} {'immutable' if immutable else 'read-only'} at "
                f"http://{host}:{shown_port}/{name}/releases (Ctrl-C to stop)", err=True)

@@ -19,6 +19,8 @@ from archive.serve.links import release_path
 
 LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "fr": "Français", "es": "Español", "ar": "العربية"}
 BODY_COLUMNS = ("body", "translation_body")
+#: The columns of a release a result shows.
+SHOWN = ("site", "lang", "title", "published_date", "dateline", "body", "translation_group", "duplicate_of", "status")
 SNIPPET_WORDS = 45
 
 
@@ -39,13 +41,23 @@ async def _versions_of_groups(db, groups: list[str]) -> dict[str, list[dict[str,
     return found
 
 
+async def _shown_columns(db, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with the columns a result shows (the search page gives Datasette only ``id``), in order."""
+    ids = [row["id"] for row in rows if row.get("id") is not None]
+    if not ids or all(column in rows[0] for column in SHOWN):
+        return rows
+    found = {row["id"]: dict(row) for row in (await db.execute(
+        f"select id, {', '.join(SHOWN)} from releases where id in ({', '.join('?' for _ in ids)})", ids)).rows}
+    return [found.get(row.get("id"), row) for row in rows]
+
+
 async def result_items(datasette, database: str, request, rows: Iterable) -> list[dict[str, Any]]:
     """One dict per result for ``_table.html`` (see the module docstring)."""
-    rows = [dict(row) for row in rows]
+    db = datasette.get_database(database)
+    rows = await _shown_columns(db, [dict(row) for row in rows])
     search = request.args.get("_search", "")
     exact = request.args.get("_searchmode") == "raw"
     grouped = request.args.get("_translations") == "group"
-    db = datasette.get_database(database)
     groups = sorted({row["translation_group"] for row in rows if row.get("translation_group")})
     versions = await _versions_of_groups(db, groups)
     items: list[dict[str, Any]] = []

@@ -16,7 +16,7 @@ date, count, each facet): ~150-200 ms each for a word in 7% of a million release
 3. a page lists :data:`RESULTS_PAGE_SIZE` results unless ``_size`` says otherwise;
 4. Datasette then renders the page as usual for the request without ``_search`` and with
    ``id in (<the page's ids>)`` as its only filter (``filters_from_request``), ``_nocount``,
-   ``_nofacet`` and only the columns the results list shows (``_col``); the plugin's
+   ``_nofacet`` and only ``id`` (``_col``: the results list reads its columns itself); the plugin's
    ``extra_template_vars`` give the template the count, the facets, the
    next page and every link as they are for the request as asked (:func:`template_overrides`).
 
@@ -54,6 +54,7 @@ from datasette.utils.asgi import Request
 
 from archive.queries import connect_readonly
 from archive.search import ranked
+from archive.serve import results
 from archive.serve.names import STEMMED_INDEX
 
 EXACT_INDEX = "releases_fts"
@@ -64,8 +65,8 @@ OWN_ARGS = {"_search", "_searchmode", "_fts_table", "_next", "_size", "_facet_si
 FILTER_ARGS = {**{column: column for column in ranked.CODED}, "published_date__startswith": "year",
                "tags__arraycontains": "tags"}
 REMOVED = ("_search", "_searchmode", "_fts_table", "_next")
-#: The columns the results list shows (archive.serve.results): Datasette need not select or format the rest.
-SHOWN = ("site", "lang", "title", "published_date", "dateline", "body", "translation_group", "duplicate_of", "status")
+#: The columns the results list shows (archive.serve.results.SHOWN), in the sort menu of small screens.
+SHOWN = ("id",) + results.SHOWN
 SORT = "published_date"
 #: Results a page lists unless ``_size`` says otherwise (Datasette's table pages: 100): a researcher
 #: scans them by their snippets, and a page of 50 renders in half the time.
@@ -340,7 +341,8 @@ async def prepare(datasette, scope: dict, pairs: list[tuple[str, str]], database
     # every release of the site or language (its index) instead of the page's 50 ids.
     served = [(key, value) for key, value in pairs if key not in REMOVED and key not in FILTER_ARGS]
     served += [("_nocount", "1"), ("_nofacet", "1")]
-    served += [("_col", column) for column in (("id",) if table == "releases_unique" else ()) + SHOWN]  # a view has no pk
+    served += [("_col", "id")]  # the results list reads its columns itself (results.result_items): Datasette
+    # need not select and format every cell of the page, which it does not show
     return {**scope, "query_string": urlencode(served).encode("latin-1")}, prepared
 
 
@@ -392,10 +394,15 @@ def template_overrides(datasette, prepared: Prepared, renderers: list[str]) -> d
     url_csv = datasette.urls.path(path_with_format(request=request, format="csv", extra_qs={"_size": "max"}))
     sql, params = prepared.equivalent_sql()
     facets = _facet_results(datasette, request, prepared)
-    filters = Filters(sorted(prepared.filters), datasette.table_metadata(prepared.database, prepared.table).get(
-        "units", {}))
+    metadata = datasette.table_metadata(prepared.database, prepared.table)
+    filters = Filters(sorted(prepared.filters), metadata.get("units", {}))
+    sortable = metadata.get("sortable_columns") or SHOWN
     return {
         "filters": filters,
+        "display_columns": [{"name": column, "sortable": column in sortable, "is_pk": column == "id", "type": "",
+                             "notnull": 0, "description": (metadata.get("columns") or {}).get(column)}
+                            for column in SHOWN],  # Datasette was given only id
+        "is_sortable": any(column in sortable for column in SHOWN),
         "human_description_en": " ".join(part for part in (
             filters.human_description_en(extra=[f'search matches "{prepared.search}"']),
             f"sorted by {SORT} descending") if part),

@@ -327,7 +327,7 @@ def main() -> None:
     parser.add_argument("--no-stock", action="store_true", help="skip Datasette's own table-view SQL")
     parser.add_argument("--rebuild", type=int, default=0, metavar="PASSES",
                         help="first rebuild the stemmed index PASSES times with FTS5's defaults and with the bulk "
-                             "settings, in turn (1M: ~15 min a rebuild)")
+                             "settings, in turn (1M: ~10 min a rebuild)")
     args = parser.parse_args()
     for size in [int(s) for s in args.releases.split(",")]:
         path, done = prepared_archive(args.cache, size)

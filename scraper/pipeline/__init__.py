@@ -10,12 +10,12 @@ error log (table ``runs``) with its URL and cause, and the run goes on.
 - :mod:`scraper.pipeline.records`: an extracted page -> the record the archive stores;
 - :mod:`scraper.pipeline.events`: typed events, counters, the report;
 - :mod:`scraper.pipeline.imports`: ``scrape import``, releases from WARC files;
-- :mod:`scraper.pipeline.recover`: ``scrape recover``, releases from a web archive (CDX API).
+- :mod:`scraper.pipeline.recover`: ``scrape recover``, releases from a web archive (CDX API);
+- :mod:`scraper.pipeline.resources`: the fetcher's settings and the WARC files, from the config.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import asdict
 from collections.abc import Callable
@@ -25,38 +25,22 @@ import httpx
 
 from archive.lock import ArchiveLock
 from archive.store import Archive
-from archive.warcs import WarcRecorder, warc_dir, warcinfo
 from scraper.config import Config
 from scraper.dedupe.identity import Deduplicator
 from scraper.extract.bounds import check_bounds
 from scraper.extract.templates import page_block_keys
-from scraper.fetch import Fetcher, FetchSettings, Kept, RunDeadlineReached, decode_body
+from scraper.fetch import Fetcher, Kept, RunDeadlineReached, decode_body
 from scraper.fetch.warc import exchange_recorder
 from scraper.pipeline import events
 from scraper.pipeline.collect import Extraction, Pass, SiteCollection, is_fatal
 from scraper.pipeline.events import Event, RunReport
 from scraper.pipeline.imports import import_warcs
-from scraper.pipeline.recover import recover
 from scraper.pipeline.parallel import collect_all
 from scraper.pipeline.plan import RunOptions, RunPlan, plan_run, selected_langs, selected_sites
+from scraper.pipeline.recover import recover
+from scraper.pipeline.resources import fetch_settings, warc_recorder
 
 __all__ = ["Event", "RunOptions", "RunPlan", "RunReport", "fetch_settings", "import_warcs", "recover", "reextract", "run"]
-
-
-def fetch_settings(config: Config) -> FetchSettings:
-    return FetchSettings(
-        user_agent=config.user_agent,
-        allowed_hosts=config.hosts,
-        request_delay=config.request_delay,
-        timeout=config.timeout,
-        max_page_bytes=config.max_page_bytes,
-        retries=config.retries,
-        backoff=config.retry_backoff,
-        max_connections=config.max_connections,
-        max_connections_total=config.max_connections_total,
-        obey_robots=config.obey_robots,
-        max_crawl_delay=config.max_crawl_delay,
-    )
 
 
 def run(
@@ -106,18 +90,6 @@ def run(
         finally:
             archive.finish_run(run_id, status, report.counts, report.errors)
     return report
-
-
-def warc_recorder(config: Config, archive_path: str | Path, part: str):
-    """The WARC files of a run (``part``: ``run 12``) or a ``scrape recover`` (``warc: true``, the
-    default), else nothing."""
-    if not config.warc:
-        return contextlib.nullcontext()
-    info = warcinfo(f"{Path(archive_path).name} {part}",
-                    "IOM country-office press releases: " + ", ".join(s.base_url for s in config.sites),
-                    **{"http-header-user-agent": config.user_agent,
-                       "robots": "obey" if config.obey_robots else "ignore"})
-    return WarcRecorder(warc_dir(archive_path), info, max_bytes=config.warc_max_mb * 1_000_000)
 
 
 def _collect_site(site, plan: RunPlan, fetcher, archive: Archive, dedupe: Deduplicator, report: RunReport,

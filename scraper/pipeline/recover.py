@@ -39,6 +39,7 @@ from scraper.discover.cdx import (
 from scraper.fetch import Fetcher, FetchError, FetchSettings, Response, decode_body
 from scraper.fetch.warc import exchange_recorder
 from scraper.pipeline import events
+from scraper.pipeline.resources import fetch_settings, warc_recorder
 from scraper.pipeline.collect import Extraction, response_problem
 from scraper.pipeline.events import RunReport
 from scraper.pipeline.imports import Found, ImportReport, extract_capture, store_capture
@@ -58,8 +59,6 @@ class WebArchiveUnreachable(IomArchiveError):
 def archive_fetcher(config: Config, recorder=None) -> Fetcher:
     """The run's politeness, towards the web archive's hosts only (the CDX API and the captures);
     with a WARC ``recorder``, every exchange goes into the archive's WARC files, as a run's do."""
-    from scraper.pipeline import fetch_settings
-
     hosts = {urlsplit(config.cdx_api).netloc.lower(), urlsplit(config.capture_url.split("{")[0]).netloc.lower()}
     return Fetcher(FetchSettings(**{**asdict(fetch_settings(config)), "allowed_hosts": frozenset(hosts)}),
                    on_exchange=exchange_recorder(recorder) if recorder else None)
@@ -67,8 +66,6 @@ def archive_fetcher(config: Config, recorder=None) -> Fetcher:
 
 def recover(config: Config, archive_path: str | Path, options: RunOptions, since: date | None = None) -> ImportReport:
     """Archive the selected sites' releases found in the web archive (one writer at a time)."""
-    from scraper.pipeline import warc_recorder
-
     sites = selected_sites(config, options)
     result = ImportReport(report=RunReport(sites=[site.key for site in sites]))
     with ArchiveLock(archive_path), Archive(archive_path, decode=decode_body) as archive, \

@@ -90,9 +90,6 @@ class Candidates:
     def __init__(self, lists: list[list[bool]]):
         self.lists = lists
 
-    def __getitem__(self, index: int) -> bool:
-        return any(found[index] for found in self.lists)
-
     def next(self, start: int, stop: int) -> int | None:
         """The first candidate at ``start`` or after, before ``stop``; else None."""
         found = None

@@ -165,14 +165,14 @@ def preload(db) -> concurrent.futures.Future:
     return future
 
 
-async def columns_of(db) -> ranked.Columns:
+async def columns_of(db, stamp: tuple | None) -> ranked.Columns:
+    """The per-release columns of ``db`` as of ``stamp`` (:func:`_stamp_of`, taken once per request)."""
     pending = _preloads.pop(db, None)
     if pending is not None:
         try:
             _columns.setdefault(db, await asyncio.wrap_future(pending))
         except Exception:  # noqa: BLE001
             pass
-    stamp = _stamp_of(db)
     kept = _columns.get(db)
     if kept and (kept[0] == stamp or not db.is_mutable):
         return kept[1]
@@ -271,10 +271,10 @@ RECENT_SEARCHES = 8
 _recent: dict[tuple, np.ndarray] = {}
 
 
-async def matches_of(db, fts_table: str, search: str, raw: bool) -> np.ndarray | None:
+async def matches_of(db, stamp: tuple | None, fts_table: str, search: str, raw: bool) -> np.ndarray | None:
     """The rowids the index matches for the search (None: FTS5 rejects the query), from
-    :data:`_recent` when the archive has not changed since it was searched."""
-    key = (id(db), db.name, _stamp_of(db), fts_table, search, raw)
+    :data:`_recent` when the archive has not changed (``stamp``) since it was searched."""
+    key = (id(db), db.name, stamp, fts_table, search, raw)
     found = _recent.pop(key, None)
     if found is None:
         found = await db.execute_fn(lambda conn: _matches(conn, fts_table, search, raw))
@@ -313,14 +313,15 @@ async def prepare(datasette, scope: dict, pairs: list[tuple[str, str]], database
         db = datasette.get_database(database)
     except KeyError:
         return None
-    columns = await columns_of(db)
+    stamp = _stamp_of(db)  # the archive file's state: the columns and the matches are this request's
+    columns = await columns_of(db, stamp)
     after, offset = None, 0
     if args.get("_next"):
         key = _next_key(columns, args["_next"], is_view=table == "releases_unique")
         if key is None:
             return None
         after, offset = key
-    found = await matches_of(db, fts_table, search, raw)
+    found = await matches_of(db, stamp, fts_table, search, raw)
     if found is None:
         return None
     kept = ranked.keep(columns, found, filters)

@@ -18,7 +18,7 @@ archived release gains the capture as an earlier version only when its text diff
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,14 +36,14 @@ from scraper.discover.cdx import (
     cdx_query,
     parse_cdx,
 )
-from scraper.fetch import Fetcher, FetchError, FetchSettings, Response, decode_body
+from scraper.fetch import Fetcher, FetchError, Response, decode_body
 from scraper.fetch.warc import exchange_recorder
 from scraper.pipeline import events
-from scraper.pipeline.resources import fetch_settings, warc_recorder
 from scraper.pipeline.collect import Extraction, response_problem
 from scraper.pipeline.events import RunReport
 from scraper.pipeline.imports import Found, ImportReport, extract_capture, store_capture
 from scraper.pipeline.plan import RunOptions, selected_langs, selected_sites
+from scraper.pipeline.resources import fetch_settings, warc_recorder
 from scraper.urls import normalize_url
 
 SOURCE = "recovered"
@@ -60,7 +60,7 @@ def archive_fetcher(config: Config, recorder=None) -> Fetcher:
     """The run's politeness, towards the web archive's hosts only (the CDX API and the captures);
     with a WARC ``recorder``, every exchange goes into the archive's WARC files, as a run's do."""
     hosts = {urlsplit(config.cdx_api).netloc.lower(), urlsplit(config.capture_url.split("{")[0]).netloc.lower()}
-    return Fetcher(FetchSettings(**{**asdict(fetch_settings(config)), "allowed_hosts": frozenset(hosts)}),
+    return Fetcher(replace(fetch_settings(config), allowed_hosts=frozenset(hosts)),
                    on_exchange=exchange_recorder(recorder) if recorder else None)
 
 

@@ -335,8 +335,9 @@ async def prepare(datasette, scope: dict, pairs: list[tuple[str, str]], database
             date = ranked.date_of(columns, last)
             next_token = f"{'$null' if date is None else tilde_encode(date)},{last}"
         ids = ids[:size]
+    groups = ranked.group_counts(columns, kept)  # (what every facet but tags counts from)
     prepared = Prepared(database, table, scope, search, len(kept), [int(i) for i in ids], next_token,
-                        [(config, ranked.facet_counts(columns, kept, config["kind"])) for config in configs],
+                        [(config, ranked.facet_counts(columns, kept, config["kind"], groups)) for config in configs],
                         facet_size, fts_table, raw, [(k, v) for k, v in pairs if k in FILTER_ARGS], size)
     # The filters are applied (the page's ids passed them): given to Datasette as well, SQLite would look up
     # every release of the site or language (its index) instead of the page's 50 ids.

@@ -103,8 +103,22 @@ def term_variants(term: Term, langs: Iterable[str]) -> list[tuple[tuple[str, ...
     return list(variants.items())
 
 
+def _covered(variant: tuple[tuple[str, ...], bool], other: tuple[tuple[str, ...], bool]) -> bool:
+    """Whether every text ``variant`` matches, ``other`` (a prefix search) matches too: the same words before
+    the last, whose form starts with ``other``'s (``"мигра"*`` and ``"мигрант"`` are within ``"мигр"*``)."""
+    (stems, _), (other_stems, other_prefix) = variant, other
+    return (other_prefix and variant != other and len(stems) == len(other_stems)
+            and stems[:-1] == other_stems[:-1] and stems[-1].startswith(other_stems[-1]))
+
+
+def _without_covered(variants: list[tuple[tuple[str, ...], bool]]) -> list[tuple[tuple[str, ...], bool]]:
+    """The variants, less those another one's prefix search covers: FTS5 would read the same releases twice
+    (``("мигра"* OR "мигр"*)`` costs 1.6x ``"мигр"*`` at a million releases, for the same matches)."""
+    return [variant for variant in variants if not any(_covered(variant, other) for other in variants)]
+
+
 def render_term(term: Term, langs: Iterable[str]) -> str:
-    parts = [_quoted(stems, prefix) for stems, prefix in term_variants(term, langs)]
+    parts = [_quoted(stems, prefix) for stems, prefix in _without_covered(term_variants(term, langs))]
     if not parts:
         return ""
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
